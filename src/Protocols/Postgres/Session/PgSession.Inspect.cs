@@ -1,0 +1,203 @@
+using System.Text;
+using Sluice.Core.Recording;
+
+namespace Sluice.Protocols.Postgres;
+
+internal sealed partial class PgSession
+{
+    // What each prepared statement and portal runs, so an Execute of a statement prepared long ago is still
+    // recorded with its text. The unnamed ones, which most drivers use, avoid the dictionaries.
+    private readonly Dictionary<string, byte[]> _statementTexts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> _portalTexts = new(StringComparer.Ordinal);
+    private byte[] _unnamedStatementText = [];
+    private byte[] _unnamedPortalText = [];
+
+    private long _resultRows;
+    private long _resultBytes;
+    private byte[]? _parameterScratch;
+
+    /// <summary>Records what the client asks for. Returns a rejection for messages a client may not send here.</summary>
+    private PumpOutcome InspectFrontend(ReadOnlySpan<byte> frame)
+    {
+        var recorder = _recorder!;
+        switch ((PgFrontendMessageType)frame[0])
+        {
+            case PgFrontendMessageType.Query:
+                _statements++;
+                recorder.Request(RequestKind.Query, default, PgMessages.QueryText(frame));
+                break;
+            case PgFrontendMessageType.Parse:
+                PgMessages.ParseMessage(frame, out var statement, out var text, out _);
+                RememberText(_statementTexts, ref _unnamedStatementText, statement, text.ToArray());
+                recorder.Request(RequestKind.Parse, statement, text);
+                break;
+            case PgFrontendMessageType.Bind:
+                PgMessages.BindMessage(frame, out var portal, out var boundStatement, out _);
+                RememberText(_portalTexts, ref _unnamedPortalText, portal, LookupText(_statementTexts, _unnamedStatementText, boundStatement));
+                if (Services.Config.Recording.BindParameters)
+                {
+                    RecordParameters(frame);
+                }
+
+                break;
+            case PgFrontendMessageType.Execute:
+                PgMessages.ExecuteMessage(frame, out var executed, out _);
+                _statements++;
+                recorder.Request(RequestKind.Execute, executed, LookupText(_portalTexts, _unnamedPortalText, executed));
+                break;
+            case PgFrontendMessageType.FunctionCall:
+                _statements++;
+                recorder.Request(RequestKind.FunctionCall, default, "function call"u8);
+                break;
+            case PgFrontendMessageType.CopyData:
+                recorder.CopyData(frame[5..], fromClient: true);
+                break;
+            case PgFrontendMessageType.Close:
+                Forget(frame);
+                break;
+            case PgFrontendMessageType.Terminate:
+                return PumpOutcome.EndAfter("client terminated the session");
+            case PgFrontendMessageType.Sync:
+            case PgFrontendMessageType.Flush:
+            case PgFrontendMessageType.Describe:
+            case PgFrontendMessageType.CopyDone:
+            case PgFrontendMessageType.CopyFail:
+                break;
+            default:
+                return Violation(fromClient: true, $"message type '{(char)frame[0]}' is not valid after start-up");
+        }
+
+        return PumpOutcome.Continue;
+    }
+
+    /// <summary>Records what the client receives: result columns, rows within the budget, completions, errors.</summary>
+    private PumpOutcome InspectBackend(ReadOnlySpan<byte> frame)
+    {
+        var recorder = _recorder!;
+        _bytesToClient += frame.Length;
+        switch ((PgBackendMessageType)frame[0])
+        {
+            case PgBackendMessageType.DataRow:
+                recorder.Row(PgMessages.DataRowCells(frame));
+                _resultRows++;
+                _resultBytes += frame.Length;
+                _rowsToClient++;
+                break;
+            case PgBackendMessageType.RowDescription:
+                recorder.Columns(DescribeColumns(frame));
+                _resultRows = 0;
+                _resultBytes = 0;
+                break;
+            case PgBackendMessageType.CommandComplete:
+                recorder.Completed(PgMessages.CommandTag(frame), _resultRows, _resultBytes);
+                _resultRows = 0;
+                _resultBytes = 0;
+                break;
+            case PgBackendMessageType.PortalSuspended:
+                recorder.Completed("(portal suspended)"u8, _resultRows, _resultBytes);
+                _resultRows = 0;
+                _resultBytes = 0;
+                break;
+            case PgBackendMessageType.CopyData:
+                recorder.CopyData(frame[5..], fromClient: false);
+                _resultRows++;
+                _resultBytes += frame.Length;
+                _rowsToClient++;
+                break;
+            case PgBackendMessageType.ErrorResponse:
+                var error = PgMessages.ErrorOrNotice(frame);
+                recorder.Error(
+                    error.Severity is "FATAL" or "PANIC", Encoding.UTF8.GetBytes(error.Code), Encoding.UTF8.GetBytes(error.Message));
+                break;
+            case PgBackendMessageType.NoticeResponse:
+                var notice = PgMessages.ErrorOrNotice(frame);
+                recorder.Notice(Encoding.UTF8.GetBytes(notice.Code), Encoding.UTF8.GetBytes(notice.Message));
+                break;
+            case PgBackendMessageType.CopyOutResponse:
+            case PgBackendMessageType.CopyInResponse:
+            case PgBackendMessageType.CopyBothResponse:
+                _resultRows = 0;
+                _resultBytes = 0;
+                break;
+            case PgBackendMessageType.BindComplete:
+            case PgBackendMessageType.CloseComplete:
+            case PgBackendMessageType.CopyDone:
+            case PgBackendMessageType.EmptyQueryResponse:
+            case PgBackendMessageType.FunctionCallResponse:
+            case PgBackendMessageType.NoData:
+            case PgBackendMessageType.NotificationResponse:
+            case PgBackendMessageType.ParameterDescription:
+            case PgBackendMessageType.ParameterStatus:
+            case PgBackendMessageType.ParseComplete:
+            case PgBackendMessageType.ReadyForQuery:
+                break;
+            default:
+                return Violation(fromClient: false, $"message type '{(char)frame[0]}' is not valid after start-up");
+        }
+
+        return PumpOutcome.Continue;
+    }
+
+    private static RecordedColumn[] DescribeColumns(ReadOnlySpan<byte> frame)
+    {
+        var count = PgMessages.RowDescriptionCount(frame);
+        var fields = new PgFieldDescription[count];
+        PgMessages.RowDescription(frame, fields);
+        var columns = new RecordedColumn[count];
+        for (var i = 0; i < count; i++)
+        {
+            columns[i] = new RecordedColumn(fields[i].Name, PgTypeNames.Of(fields[i].TypeOid), fields[i].FormatCode == 1);
+        }
+
+        return columns;
+    }
+
+    private void RecordParameters(ReadOnlySpan<byte> frame)
+    {
+        _parameterScratch ??= new byte[4096];
+        int written;
+        while ((written = PgMessages.BindParametersAsCells(frame, _parameterScratch)) < 0)
+        {
+            _parameterScratch = new byte[_parameterScratch.Length * 2];
+        }
+
+        _recorder!.Parameters(_parameterScratch.AsSpan(0, written));
+    }
+
+    private static void RememberText(Dictionary<string, byte[]> named, ref byte[] unnamed, ReadOnlySpan<byte> name, byte[] text)
+    {
+        if (name.IsEmpty)
+        {
+            unnamed = text;
+        }
+        else
+        {
+            named[Encoding.UTF8.GetString(name)] = text;
+        }
+    }
+
+    private static byte[] LookupText(Dictionary<string, byte[]> named, byte[] unnamed, ReadOnlySpan<byte> name)
+    {
+        if (name.IsEmpty)
+        {
+            return unnamed;
+        }
+
+        return named.TryGetValue(Encoding.UTF8.GetString(name), out var text) ? text : [];
+    }
+
+    /// <summary>Close ('S' statement or 'P' portal, then the name) drops what was remembered for it.</summary>
+    private void Forget(ReadOnlySpan<byte> frame)
+    {
+        var reader = new PgMessageReader(frame[5..]);
+        var kind = reader.ReadByte();
+        var name = reader.ReadCString();
+        if (name.IsEmpty)
+        {
+            return;
+        }
+
+        var key = Encoding.UTF8.GetString(name);
+        _ = kind == (byte)'S' ? _statementTexts.Remove(key) : _portalTexts.Remove(key);
+    }
+}

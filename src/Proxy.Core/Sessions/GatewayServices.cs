@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+using Sluice.Core.Audit;
+using Sluice.Core.Configuration;
+using Sluice.Core.Identity;
+using Sluice.Core.Policy;
+using Sluice.Core.Recording;
+
+namespace Sluice.Core.Sessions;
+
+/// <summary>
+/// What every protocol session needs from the core, built once per gateway: the configuration,
+/// who a caller is, what it may reach, and where evidence goes.
+/// </summary>
+public sealed class GatewayServices
+{
+    public required SluiceConfig Config { get; init; }
+
+    public required ICredentialAuthenticator Authenticator { get; init; }
+
+    public required AccessPolicy Access { get; init; }
+
+    public required RecordingStore Recordings { get; init; }
+
+    public required RecordingOptions RecordingOptions { get; init; }
+
+    public required AuditLog Audit { get; init; }
+
+    public required ILoggerFactory Loggers { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Sessions currently open, for shutdown and the admin surface.</summary>
+    public SessionRegistry Sessions { get; } = new();
+}

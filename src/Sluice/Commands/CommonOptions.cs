@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Sluice.Core.Configuration;
+
+namespace Sluice.Host.Commands;
+
+/// <summary>Options several commands share, and loading the configuration with a readable failure.</summary>
+internal static class CommonOptions
+{
+    public static Option<FileInfo> Config() => new("--config", "-c")
+    {
+        Description = "The gateway's YAML configuration file",
+        Required = true,
+    };
+
+    /// <summary>Loads the configuration or prints "file:line:column: reason" and returns null.</summary>
+    public static SluiceConfig? LoadConfig(FileInfo file)
+    {
+        try
+        {
+            return ConfigLoader.Load(file.FullName);
+        }
+        catch (ConfigException e)
+        {
+            Console.Error.WriteLine($"sluice: invalid configuration: {e.Message}");
+            return null;
+        }
+    }
+}
