@@ -62,7 +62,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
                   host: 127.0.0.1
                   port: {postgres.Server.Port}
                   database: demo
-                  user: {PostgresFixture.UpstreamRole}
+                  user: {PostgresFixture.UpstreamUser}
                   password: {{ value: "{postgres.UpstreamPassword}" }}
               - name: other
                 protocol: postgres
@@ -70,7 +70,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
                   host: 127.0.0.1
                   port: {postgres.Server.Port}
                   database: demo
-                  user: {PostgresFixture.UpstreamRole}
+                  user: {PostgresFixture.UpstreamUser}
                   password: {{ value: "{postgres.UpstreamPassword}" }}
             identity:
               dev_issuer: true

@@ -20,7 +20,7 @@ public sealed class PgAuthenticationTests(PostgresFixture postgres) : IAsyncLife
         await using var command = new NpgsqlCommand("SELECT current_user, count(*) FROM customers", connection);
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
-        Assert.Equal(PostgresFixture.UpstreamRole, reader.GetString(0));
+        Assert.Equal(PostgresFixture.UpstreamUser, reader.GetString(0));
         Assert.Equal(10_000, reader.GetInt64(1));
     }
 

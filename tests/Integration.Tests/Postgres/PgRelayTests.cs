@@ -25,7 +25,7 @@ public sealed class PgRelayTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task DisposeAsync() => await _gateway.DisposeAsync();
 
     private NpgsqlConnection Direct() => new(postgres.Server.ConnectionString(
-        PostgresFixture.UpstreamRole, postgres.UpstreamPassword, "demo"));
+        PostgresFixture.UpstreamUser, postgres.UpstreamPassword, "demo"));
 
     [Fact]
     public async Task ExtendedProtocolWithBinaryResults_ReturnsWhatADirectConnectionReturns()
@@ -167,7 +167,7 @@ public sealed class PgRelayTests(PostgresFixture postgres) : IAsyncLifetime
     {
         const string sql = "SELECT id, full_name, email, ssn FROM customers ORDER BY id LIMIT 25; SELECT 'second statement' AS s;";
         var direct = await Psql.RunAsync(
-            "127.0.0.1", postgres.Server.Port, PostgresFixture.UpstreamRole, postgres.UpstreamPassword, "demo", "disable", sql);
+            "127.0.0.1", postgres.Server.Port, PostgresFixture.UpstreamUser, postgres.UpstreamPassword, "demo", "disable", sql);
         var through = await Psql.RunAsync(
             "127.0.0.1", _gateway.Port, "agent", _gateway.MintDevToken(), "demo", "require", sql);
 
