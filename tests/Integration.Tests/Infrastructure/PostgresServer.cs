@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
@@ -65,7 +63,10 @@ public sealed partial class PostgresServer : IAsyncDisposable
     /// <summary>The server log (pg_ctl -l); its tail is quoted in start failures.</summary>
     public string LogFile { get; }
 
-    /// <summary>PEM server certificate (self-signed, SAN 127.0.0.1 and localhost); usable as a root for VerifyFull.</summary>
+    /// <summary>
+    /// PEM server certificate (self-signed, SAN 127.0.0.1 and localhost); a client can trust it as the root for
+    /// SslMode=VerifyFull.
+    /// </summary>
     public string CertificatePath { get; }
 
     /// <summary>PEM private key of <see cref="CertificatePath"/>, mode 0600, owned by the server's user.</summary>
@@ -117,7 +118,8 @@ public sealed partial class PostgresServer : IAsyncDisposable
         if (!result.Succeeded)
         {
             throw new InvalidOperationException(
-                $"psql failed with exit code {result.ExitCode} on database '{database}': {result.StandardError.Trim()}");
+                $"psql failed with exit code {result.ExitCode} on database '{database}': " +
+                result.StandardError.Trim());
         }
 
         return result.StandardOutput;
