@@ -118,6 +118,7 @@ internal sealed class FrameWriter : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(frame[16..], (uint)compressedLength);
         BinaryPrimitives.WriteInt64LittleEndian(frame[20..], _statements);
         _previousHash.CopyTo(frame[28..]);
+        RecordingFormat.WriteHeaderCheck(frame);
 
         int hashed = RecordingFormat.FrameHeaderSize + compressedLength;
         _hash.AppendData(frame[..hashed]);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 
 namespace Sluice.Core.Recording;
 
@@ -13,7 +14,7 @@ namespace Sluice.Core.Recording;
 ///   +6  version     u16          currently 1
 ///
 /// frame   := frame-header payload frame-hash
-/// frame-header (60 bytes):
+/// frame-header (64 bytes):
 ///   +0  "SLFR"                   4 bytes magic
 ///   +4  sequence    u32          0, 1, 2, ... in file order
 ///   +8  events      u32          number of events in the payload
@@ -22,6 +23,8 @@ namespace Sluice.Core.Recording;
 ///   +20 statements  u64          statements completed in this and all earlier frames
 ///   +28 previous    32 bytes     SHA-256 of the previous frame (frame-hash), or for
 ///                                frame 0 the SHA-256 of the file header
+///   +60 check       4 bytes      first 4 bytes of SHA-256 over bytes 0..59 of this header, so a
+///                                damaged length is told apart from a file cut short
 /// payload:    zstdLength bytes, one zstd frame holding the concatenated events
 /// frame-hash: 32 bytes, SHA-256 over frame-header and payload as stored
 ///
@@ -43,7 +46,8 @@ internal static class RecordingFormat
 {
     public const int FileHeaderSize = 8;
     public const ushort Version = 1;
-    public const int FrameHeaderSize = 60;
+    public const int FrameHeaderSize = 64;
+    public const int HeaderCheckOffset = 60;
     public const int HashSize = 32;
 
     /// <summary>Flusher cuts frames near this size so a reader never needs large buffers.</summary>
@@ -72,6 +76,21 @@ internal static class RecordingFormat
     {
         FileMagic.CopyTo(destination);
         BinaryPrimitives.WriteUInt16LittleEndian(destination[6..], Version);
+    }
+
+    /// <summary>Fills the header check field from the 60 bytes before it.</summary>
+    public static void WriteHeaderCheck(Span<byte> frameHeader)
+    {
+        Span<byte> hash = stackalloc byte[HashSize];
+        SHA256.HashData(frameHeader[..HeaderCheckOffset], hash);
+        hash[..4].CopyTo(frameHeader[HeaderCheckOffset..]);
+    }
+
+    public static bool HeaderCheckMatches(ReadOnlySpan<byte> frameHeader)
+    {
+        Span<byte> hash = stackalloc byte[HashSize];
+        SHA256.HashData(frameHeader[..HeaderCheckOffset], hash);
+        return hash[..4].SequenceEqual(frameHeader.Slice(HeaderCheckOffset, 4));
     }
 
     public static long ToMicros(DateTimeOffset value) =>
