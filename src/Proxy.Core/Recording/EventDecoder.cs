@@ -257,7 +257,8 @@ internal static class EventDecoder
         public bool TryOptionalString(out string? value)
         {
             value = null;
-            if (_body.Length - _position >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(_body[_position..]) == uint.MaxValue)
+            if (_body.Length - _position >= 4
+                && BinaryPrimitives.ReadUInt32LittleEndian(_body[_position..]) == uint.MaxValue)
             {
                 _position += 4;
                 return true;

@@ -94,7 +94,9 @@ public sealed partial class SessionRecorder : IAsyncDisposable
         }
     }
 
-    /// <summary>Records bind parameter values, only when <see cref="RecordingOptions.BindParameters"/> is set.</summary>
+    /// <summary>
+    /// Records bind parameter values, only when <see cref="RecordingOptions.BindParameters"/> is set.
+    /// </summary>
     public void Parameters(ReadOnlySpan<byte> cells)
     {
         if (!_options.BindParameters)
