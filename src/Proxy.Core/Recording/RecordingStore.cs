@@ -52,14 +52,14 @@ public sealed class RecordingStore
             RecordingSummary? summary;
             try
             {
-                summary = RecordingSummarizer.Summarize(path);
+                summary = RecordingSummarizer.Summarize(path, filter);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 continue;
             }
 
-            if (summary is not null && filter.Matches(summary.Header))
+            if (summary is not null)
             {
                 result.Add(summary);
             }

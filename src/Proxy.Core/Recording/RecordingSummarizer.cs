@@ -6,11 +6,12 @@ namespace Sluice.Core.Recording;
 /// </summary>
 internal static class RecordingSummarizer
 {
-    public static RecordingSummary? Summarize(string path)
+    /// <summary>Null when the file has no intact header frame or its header does not match the filter.</summary>
+    public static RecordingSummary? Summarize(string path, RecordingFilter filter)
     {
         using var walker = RecordingWalker.Open(path);
         if (walker.Start() != ScanResult.Frame || walker.NextFrame() != ScanResult.Frame
-            || walker.Events[0] is not SessionStartedEvent started)
+            || walker.Events[0] is not SessionStartedEvent started || !filter.Matches(started.Header))
         {
             return null;
         }

@@ -99,7 +99,7 @@ public static class ReplayFormatter
                 output.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
                     $"{time} copy data {(copy.FromClient ? "from client" : "to client")}, {copy.Data.Length} bytes: "
-                    + $"{Cell(copy.Data, false, table.Options.MaxCellChars)}"));
+                    + $"{Cell(copy.Data, !LooksLikeText(copy.Data), table.Options.MaxCellChars)}"));
                 break;
             case CompletedEvent completed:
                 WriteCompleted(output, time, completed);

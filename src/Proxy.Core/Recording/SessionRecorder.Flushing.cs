@@ -13,6 +13,7 @@ public sealed partial class SessionRecorder
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly Task _flusher;
     private bool _wakeRequested;
+    private bool _writerClosed;
     private volatile bool _stopping;
     private Exception? _fault;
     private Task? _completion;
@@ -71,6 +72,7 @@ public sealed partial class SessionRecorder
         lock (_writeLock)
         {
             FinalHashHex = _writer.LastHashHex;
+            _writerClosed = true;
             _writer.Dispose();
             _flushing.Dispose();
         }
@@ -101,6 +103,11 @@ public sealed partial class SessionRecorder
     {
         lock (_writeLock)
         {
+            if (_writerClosed)
+            {
+                return;
+            }
+
             lock (_lock)
             {
                 ReportDroppedLocked();

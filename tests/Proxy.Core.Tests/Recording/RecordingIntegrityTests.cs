@@ -67,7 +67,8 @@ public sealed class RecordingIntegrityTests : IDisposable
             Assert.True(verdict.Status == VerificationStatus.Corrupt, $"flip at {i}: {verdict.Message}");
             int frame = frames.FindIndex(f => i >= f.Offset && i < f.Offset + f.Length);
             Assert.Equal(Math.Max(frame, 0), verdict.Frames);
-            Assert.Contains(i < RecordingFormat.FileHeaderSize ? "file header" : $"frame {frame} at byte", verdict.Message);
+            string where = i < RecordingFormat.FileHeaderSize ? "file header" : $"frame {frame} at byte";
+            Assert.Contains(where, verdict.Message);
             Assert.ThrowsAny<IOException>(() => RecordingReader.ReadEvents(tamperedPath).ToList());
         }
     }

@@ -131,7 +131,11 @@ public sealed class RecordingRoundTripTests
     public async Task A_large_burst_is_cut_into_frames_no_larger_than_the_target()
     {
         using var dir = new TempRecordingDirectory();
-        var options = new RecordingOptions { RowBytesPerStatement = long.MaxValue, FlushInterval = TimeSpan.FromHours(1) };
+        var options = new RecordingOptions
+        {
+            RowBytesPerStatement = long.MaxValue,
+            FlushInterval = TimeSpan.FromHours(1),
+        };
         var recorder = dir.Store.Create(Header(), options);
         var cell = new string('x', 100_000);
         recorder.Columns([new RecordedColumn("blob", "text", false)]);
@@ -153,7 +157,8 @@ public sealed class RecordingRoundTripTests
     public async Task The_flusher_writes_frames_on_its_interval()
     {
         using var dir = new TempRecordingDirectory();
-        var recorder = dir.Store.Create(Header(), new RecordingOptions { FlushInterval = TimeSpan.FromMilliseconds(20) });
+        var options = new RecordingOptions { FlushInterval = TimeSpan.FromMilliseconds(20) };
+        var recorder = dir.Store.Create(Header(), options);
         recorder.Request(RequestKind.Query, default, Utf8("select 1"));
 
         var deadline = DateTime.UtcNow.AddSeconds(10);

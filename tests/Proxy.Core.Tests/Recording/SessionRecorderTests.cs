@@ -59,7 +59,8 @@ public sealed class SessionRecorderTests
     public async Task A_recorder_that_is_never_completed_leaves_a_verifiable_file()
     {
         using var dir = new TempRecordingDirectory();
-        var recorder = dir.Store.Create(Header(), new RecordingOptions { FlushInterval = TimeSpan.FromMilliseconds(30) });
+        var options = new RecordingOptions { FlushInterval = TimeSpan.FromMilliseconds(30) };
+        var recorder = dir.Store.Create(Header(), options);
         recorder.Request(RequestKind.Query, default, Utf8("select now()"));
         recorder.Completed(Utf8("SELECT 1"), 1, 8);
 
@@ -141,7 +142,11 @@ public sealed class SessionRecorderTests
     public async Task Steady_state_row_appends_allocate_nothing()
     {
         using var dir = new TempRecordingDirectory();
-        var options = new RecordingOptions { RowBytesPerStatement = long.MaxValue, FlushInterval = TimeSpan.FromHours(1) };
+        var options = new RecordingOptions
+        {
+            RowBytesPerStatement = long.MaxValue,
+            FlushInterval = TimeSpan.FromHours(1),
+        };
         var recorder = dir.Store.Create(Header(), options);
         var row = Cells("12345", "alice@example.com", null);
         recorder.Columns([new RecordedColumn("id", "int4", false)]);
