@@ -93,8 +93,9 @@ internal static class RecordingFormat
         return hash[..4].SequenceEqual(frameHeader.Slice(HeaderCheckOffset, 4));
     }
 
+    /// <summary>Unix microseconds; times before 1970 (such as an unset default) are stored as the epoch.</summary>
     public static long ToMicros(DateTimeOffset value) =>
-        (value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;
+        Math.Max(0, (value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond);
 
     public static bool TryFromMicros(long micros, out DateTimeOffset value)
     {

@@ -85,8 +85,9 @@ public sealed partial class SessionRecorder : IAsyncDisposable
                 return;
             }
 
+            bool known = kind is >= RequestKind.Query and <= RequestKind.Other;
             _active.BeginEvent(EventType.Request, body, Now());
-            _active.WriteByte((byte)kind);
+            _active.WriteByte((byte)(known ? kind : RequestKind.Other));
             _active.WriteBool(textTruncated);
             _active.WriteBlob(nameUtf8);
             _active.WriteBlob(textUtf8);
@@ -124,7 +125,8 @@ public sealed partial class SessionRecorder : IAsyncDisposable
         int body = 8 + 2;
         foreach (var column in columns)
         {
-            body += EventBuffer.StringSize(column.Name) + EventBuffer.StringSize(column.TypeName) + 1;
+            body += EventBuffer.StringSize(column.Name ?? string.Empty)
+                + EventBuffer.StringSize(column.TypeName ?? string.Empty) + 1;
         }
 
         lock (_lock)
@@ -141,8 +143,9 @@ public sealed partial class SessionRecorder : IAsyncDisposable
             _active.WriteUInt16((ushort)columns.Length);
             foreach (var column in columns)
             {
-                _active.WriteString(column.Name);
-                _active.WriteString(column.TypeName);
+                // A default RecordedColumn has null names; the format has no null there.
+                _active.WriteString(column.Name ?? string.Empty);
+                _active.WriteString(column.TypeName ?? string.Empty);
                 _active.WriteBool(column.IsBinary);
             }
 
@@ -318,8 +321,25 @@ public sealed partial class SessionRecorder : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Replaces nulls in fields the format stores as plain strings, so a careless caller cannot produce
+    /// a recording the strict reader would reject.
+    /// </summary>
+    private static SessionHeader Normalize(SessionHeader header) => header with
+    {
+        Subject = header.Subject ?? string.Empty,
+        Groups = header.Groups is null ? [] : [.. header.Groups.Select(g => g ?? string.Empty)],
+        AuthMethod = header.AuthMethod ?? string.Empty,
+        Issuer = header.Issuer ?? string.Empty,
+        Connection = header.Connection ?? string.Empty,
+        Protocol = header.Protocol ?? string.Empty,
+        ClientAddress = header.ClientAddress ?? string.Empty,
+        Upstream = header.Upstream ?? string.Empty,
+    };
+
     private void AppendSessionStarted(SessionHeader header)
     {
+        header = Normalize(header);
         int body = 8 + EventBuffer.StringSize(header.SessionId) + 8 + EventBuffer.StringSize(header.Subject) + 2;
         foreach (var group in header.Groups)
         {

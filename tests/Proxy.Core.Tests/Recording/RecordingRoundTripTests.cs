@@ -201,6 +201,25 @@ public sealed class RecordingRoundTripTests
         Assert.Equal(RecordingFormat.MaxFieldBytes, request.Text.Length);
     }
 
+    [Fact]
+    public async Task Careless_input_still_produces_a_readable_recording()
+    {
+        using var dir = new TempRecordingDirectory();
+        var header = Header() with { StartedAt = default, Issuer = null!, Groups = [null!] };
+        var recorder = dir.Store.Create(header, ManualFlush);
+        recorder.Request((RequestKind)200, default, Utf8("??"));
+        recorder.Columns([default]);
+        await recorder.CompleteAsync("done");
+
+        var verdict = RecordingVerifier.Verify(recorder.FilePath);
+        Assert.True(verdict.Status == VerificationStatus.Intact, verdict.Message);
+        var events = RecordingReader.ReadEvents(recorder.FilePath).ToList();
+        var started = Assert.IsType<SessionStartedEvent>(events[0]).Header;
+        Assert.Equal(("", DateTimeOffset.UnixEpoch, ""), (started.Issuer, started.StartedAt, started.Groups[0]));
+        Assert.Equal(RequestKind.Other, Assert.IsType<RequestEvent>(events[1]).Kind);
+        Assert.Equal(new RecordedColumn("", "", false), Assert.IsType<ColumnsEvent>(events[2]).Columns[0]);
+    }
+
     private static (RequestKind, string, string) Kind(RecordingEvent e)
     {
         var request = Assert.IsType<RequestEvent>(e);
