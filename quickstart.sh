@@ -125,7 +125,7 @@ step "What was recorded"
 "$binary" sessions --config "$qs/sluice.yaml"
 session=$("$binary" sessions --config "$qs/sluice.yaml" --identity demo-agent | awk 'NR==2 {print $1}')
 "$binary" replay "$session" --config "$qs/sluice.yaml" --max-rows 5
-"$binary" verify "$qs"/data/recordings/*.slrec | tail -n 3
+"$binary" verify "$qs"/data/recordings/*.sluicerec | tail -n 3
 echo
 tail -n 3 "$qs/data/audit.jsonl"
 

@@ -56,6 +56,7 @@ internal sealed partial class Gateway : IAsyncDisposable
                 RowBytesPerStatement = config.Recording.RowBytesPerStatement,
                 FlushInterval = config.Recording.FlushInterval,
                 ZstdLevel = config.Recording.ZstdLevel,
+                BindParameters = config.Recording.BindParameters,
             },
             Audit = new AuditLog(auditPath, time),
             Loggers = loggers,

@@ -29,7 +29,17 @@ internal static class ReplayCommand
             }
 
             var verification = RecordingVerifier.Verify(path);
-            ReplayFormatter.Write(Console.Out, RecordingReader.ReadEvents(path), new ReplayOptions(result.GetValue(maxRows)));
+            try
+            {
+                ReplayFormatter.Write(Console.Out, RecordingReader.ReadEvents(path), new ReplayOptions(result.GetValue(maxRows)));
+            }
+            catch (RecordingFormatException e)
+            {
+                // Everything before the damage has been printed; say where it stops and why.
+                Console.Out.Flush();
+                Console.Error.WriteLine($"sluice: replay stopped: {e.Message}");
+            }
+
             Console.WriteLine();
             Console.WriteLine($"recording {path}: {verification.Message}");
             return verification.Status == VerificationStatus.Corrupt ? 1 : 0;

@@ -34,7 +34,7 @@ internal sealed partial class PgSession
             case PgFrontendMessageType.Bind:
                 PgMessages.BindMessage(frame, out var portal, out var boundStatement, out _);
                 RememberText(_portalTexts, ref _unnamedPortalText, portal, LookupText(_statementTexts, _unnamedStatementText, boundStatement));
-                if (Services.Config.Recording.BindParameters)
+                if (Services.RecordingOptions.BindParameters)
                 {
                     RecordParameters(frame);
                 }
