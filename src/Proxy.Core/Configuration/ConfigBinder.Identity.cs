@@ -5,7 +5,9 @@ namespace Sluice.Core.Configuration;
 
 internal sealed partial class ConfigBinder
 {
-    /// <summary>The issuer name of tokens minted with the local development key; no configured issuer may take it.</summary>
+    /// <summary>
+    /// The issuer of tokens minted with the local development key; no configured issuer may take it.
+    /// </summary>
     private const string DevIssuerName = "sluice-dev";
 
     private static readonly string[] IdentityKeys = ["dev_issuer", "clock_skew", "issuers", "api_keys"];

@@ -43,7 +43,8 @@ internal sealed partial class ConfigBinder
         return listeners;
     }
 
-    private (ListenerConfig Listener, YamlNode NameNode, YamlNode ListenNode) BindListener(YamlNode node, List<ConnectionConfig> connections)
+    private (ListenerConfig Listener, YamlNode NameNode, YamlNode ListenNode) BindListener(
+        YamlNode node, List<ConnectionConfig> connections)
     {
         var map = Map(node, "a listener", ListenerKeys);
         var nameNode = map.Require("name");

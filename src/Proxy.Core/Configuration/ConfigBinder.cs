@@ -123,7 +123,7 @@ internal sealed partial class ConfigBinder
         return bytes;
     }
 
-    /// <summary>Makes a path from the file absolute, relative to <paramref name="baseDirectory"/> or the file's folder.</summary>
+    /// <summary>Makes a path absolute against <paramref name="baseDirectory"/>, or else the file's folder.</summary>
     public string ResolvePath(string path, string? baseDirectory = null) =>
         Path.GetFullPath(path, baseDirectory ?? _baseDirectory);
 
