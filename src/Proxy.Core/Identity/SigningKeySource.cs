@@ -6,7 +6,8 @@ namespace Sluice.Core.Identity;
 internal readonly record struct SigningKeyLookup(
     IReadOnlyList<SecurityKey> Keys, AuthenticationFailure Failure, string? Detail)
 {
-    public static SigningKeyLookup Found(IReadOnlyList<SecurityKey> keys) => new(keys, AuthenticationFailure.None, null);
+    public static SigningKeyLookup Found(IReadOnlyList<SecurityKey> keys) =>
+        new(keys, AuthenticationFailure.None, null);
 
     public static SigningKeyLookup Fail(AuthenticationFailure failure, string detail) => new([], failure, detail);
 }

@@ -73,7 +73,8 @@ public sealed partial class TokenAuthenticator
     /// with a corrected clock) decide what "now" is. Throwing the handler's exception types keeps
     /// the failure mapping in one place.
     /// </summary>
-    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters p)
+    private bool ValidateLifetime(
+        DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters p)
     {
         var now = _time.GetUtcNow().UtcDateTime;
         if (expires is null)

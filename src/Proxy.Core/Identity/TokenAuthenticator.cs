@@ -32,7 +32,8 @@ public sealed partial class TokenAuthenticator : ICredentialAuthenticator, IDisp
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
     /// <exception cref="InvalidOperationException">A configured JWKS file cannot be loaded.</exception>
-    public TokenAuthenticator(IdentityConfig config, DevSigningKey? devKey, TimeProvider time, HttpClient? http = null)
+    public TokenAuthenticator(
+        IdentityConfig config, DevSigningKey? devKey, TimeProvider time, HttpClient? http = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(time);
@@ -51,13 +52,19 @@ public sealed partial class TokenAuthenticator : ICredentialAuthenticator, IDisp
             else
             {
                 var url = issuer.JwksUrl
-                    ?? throw new InvalidOperationException($"issuer '{issuer.Issuer}' has neither a JWKS file nor a URL");
+                    ?? throw new InvalidOperationException(
+                        $"issuer '{issuer.Issuer}' has neither a JWKS file nor a URL");
                 http ??= _ownedHttp = new HttpClient();
                 keys = new UrlKeySource(url, issuer.JwksRefresh, http, time);
             }
 
             _issuers.Add(issuer.Issuer, new TrustedIssuer(
-                issuer.Issuer, issuer.Audiences, keys, issuer.SubjectClaim, issuer.GroupsClaim, AuthenticationMethod.Oidc));
+                issuer.Issuer,
+                issuer.Audiences,
+                keys,
+                issuer.SubjectClaim,
+                issuer.GroupsClaim,
+                AuthenticationMethod.Oidc));
         }
 
         if (config.DevIssuer && devKey is not null)

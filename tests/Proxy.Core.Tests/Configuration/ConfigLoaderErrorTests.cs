@@ -73,12 +73,16 @@ public sealed class ConfigLoaderErrorTests
 
     [Fact]
     public void Listeners_scalar_is_wrong_type() =>
-        Fails(Edit("listeners:\n  - name: pg\n    protocol: postgres\n    listen: 127.0.0.1:6432\n    connections: [demo]",
-            "listeners: pg"), 1, 12, "'listeners' must be a list, found a single value");
+        Fails(
+            Edit("listeners:\n  - name: pg\n    protocol: postgres\n    listen: 127.0.0.1:6432\n    connections: [demo]",
+                "listeners: pg"),
+            1,
+            12, "'listeners' must be a list, found a single value");
 
     [Fact]
     public void Port_must_be_a_number() =>
-        Fails(Edit("      user: u", "      user: u\n      port: abc"), 12, 13, "'port' must be a whole number, not 'abc'");
+        Fails(Edit("      user: u", "      user: u\n      port: abc"), 12, 13,
+            "'port' must be a whole number, not 'abc'");
 
     [Theory]
     [InlineData("0")]
@@ -183,7 +187,8 @@ public sealed class ConfigLoaderErrorTests
 
     [Fact]
     public void Size_with_unknown_unit() =>
-        Fails(Base + "\nlimits: { max_message_bytes: 16MB }", 12, 30, "must be a size in bytes or with KiB, MiB or GiB");
+        Fails(Base + "\nlimits: { max_message_bytes: 16MB }", 12, 30,
+            "must be a size in bytes or with KiB, MiB or GiB");
 
     [Fact]
     public void Bad_duration() =>

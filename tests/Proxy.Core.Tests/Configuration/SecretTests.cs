@@ -54,7 +54,8 @@ public sealed class SecretTests
     [InlineData("password: \"in line\"")]
     public void Inline_secret_in_either_form(string field)
     {
-        var yaml = ConfigLoaderTests.Minimal().Replace("user: u }", "user: u, " + field + " }", StringComparison.Ordinal);
+        var yaml = ConfigLoaderTests.Minimal()
+            .Replace("user: u }", "user: u, " + field + " }", StringComparison.Ordinal);
 
         var password = ConfigLoader.Parse(yaml, "/x/sluice.yaml").Connections[0].Upstream.Password!;
 

@@ -28,7 +28,8 @@ internal sealed class TestKey
     {
         var rsa = RSA.Create(2048);
         var p = rsa.ExportParameters(false);
-        var jwk = $$"""{"kty":"RSA","kid":"{{kid}}","use":"sig","n":"{{B64(p.Modulus!)}}","e":"{{B64(p.Exponent!)}}"}""";
+        var jwk = $$"""{"kty":"RSA","kid":"{{kid}}","use":"sig","n":"{{B64(p.Modulus!)}}",""" +
+            $$"""  "e":"{{B64(p.Exponent!)}}"}""";
         return new TestKey(new RsaSecurityKey(rsa) { KeyId = kid }, SecurityAlgorithms.RsaSha256, jwk) { Rsa = rsa };
     }
 
