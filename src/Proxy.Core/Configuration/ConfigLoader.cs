@@ -1,0 +1,65 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Sluice.Core.Configuration;
+
+/// <summary>
+/// Reads and validates the YAML configuration. Every failure is a <see cref="ConfigException"/>
+/// naming the file, line and column of the node at fault.
+/// </summary>
+public static class ConfigLoader
+{
+    public static SluiceConfig Load(string path)
+    {
+        string yaml;
+        try
+        {
+            yaml = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException(path, 1, 1, $"cannot read the configuration file: {e.Message}", e);
+        }
+
+        return Parse(yaml, path);
+    }
+
+    /// <summary>
+    /// Parses configuration text. <paramref name="sourcePath"/> names the file in messages, and
+    /// relative paths in the text resolve against its folder.
+    /// </summary>
+    public static SluiceConfig Parse(string yaml, string sourcePath) =>
+        Parse(yaml, sourcePath, Environment.GetEnvironmentVariable);
+
+    internal static SluiceConfig Parse(string yaml, string sourcePath, Func<string, string?> environment)
+    {
+        var fullPath = Path.GetFullPath(sourcePath);
+        var baseDirectory = Path.GetDirectoryName(fullPath) ?? Directory.GetCurrentDirectory();
+
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException(
+                sourcePath, (int)e.Start.Line, (int)e.Start.Column, $"YAML syntax error: {e.Message}", e);
+        }
+
+        if (stream.Documents.Count == 0 || ConfigBinder.IsNull(stream.Documents[0].RootNode))
+        {
+            throw new ConfigException(
+                sourcePath, 1, 1, "the configuration is empty; it needs at least 'listeners' and 'connections'");
+        }
+
+        var binder = new ConfigBinder(sourcePath, baseDirectory, environment);
+        if (stream.Documents.Count > 1)
+        {
+            throw binder.Error(
+                stream.Documents[1].RootNode, "the file holds more than one YAML document; keep only one");
+        }
+
+        return binder.Bind(stream.Documents[0].RootNode);
+    }
+}
