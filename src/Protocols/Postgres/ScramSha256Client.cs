@@ -11,10 +11,12 @@ namespace Sluice.Protocols.Postgres;
 /// </summary>
 /// <remarks>
 /// SASLprep is approximated: a password of printable ASCII is used as is (SASLprep leaves it unchanged);
-/// anything else is normalised to Unicode form KC. The full profile's mapping of non-ASCII spaces and
-/// zero-width characters and its prohibited-character checks are not applied, so a password that relies on
-/// them may fail to authenticate; PostgreSQL itself falls back to the raw bytes when SASLprep rejects a
-/// password. A server may demand any iteration count of at least 1; each one costs the gateway CPU time.
+/// anything else goes through <c>string.Normalize(NormalizationForm.FormKC)</c>. Under InvariantGlobalization,
+/// which the sluice binary uses, .NET leaves non-ASCII text unnormalised, so such a password is used as its
+/// UTF-8 bytes. That matches PostgreSQL for passwords already in NFKC form (e.g. precomposed "ä"), but a
+/// password that needs compatibility mapping (e.g. U+2168 "Ⅸ", which PostgreSQL turns into "IX") or
+/// SASLprep's space mapping will fail to authenticate. A server may demand any iteration count of at least 1;
+/// each iteration costs the gateway CPU time.
 /// </remarks>
 public sealed class ScramSha256Client
 {
