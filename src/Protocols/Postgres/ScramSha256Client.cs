@@ -60,13 +60,20 @@ public sealed class ScramSha256Client
             .Replace(",", "=2C", StringComparison.Ordinal) + ",r=" + _clientNonce;
     }
 
+    /// <summary>
+    /// Highest iteration count accepted from a server (default 1,000,000; PostgreSQL's default is 4096). The
+    /// count is chosen by the server, so an unbounded one would let it make the gateway spin on PBKDF2.
+    /// </summary>
+    public int MaxIterations { get; init; } = 1_000_000;
+
     /// <summary>client-first-message: "n,,n=&lt;user&gt;,r=&lt;nonce&gt;" as UTF-8.</summary>
     public byte[] ClientFirstMessage() => Encoding.UTF8.GetBytes(Gs2Header + _clientFirstBare);
 
     /// <summary>
     /// Checks server-first ("r=&lt;nonce&gt;,s=&lt;salt&gt;,i=&lt;count&gt;") and returns client-final
     /// ("c=biws,r=&lt;nonce&gt;,p=&lt;proof&gt;"). Throws <see cref="PgProtocolException"/> when the server nonce
-    /// does not extend ours, the salt is not base64, or the iteration count is not a positive integer.
+    /// does not extend ours, the salt is not base64, or the iteration count is not a positive integer or exceeds
+    /// <see cref="MaxIterations"/>.
     /// </summary>
     public byte[] ClientFinalMessage(ReadOnlySpan<byte> serverFirst)
     {
@@ -105,6 +112,11 @@ public sealed class ScramSha256Client
             || !int.TryParse(count, out int iterations) || iterations < 1)
         {
             throw Invalid("SCRAM iteration count is not a positive integer");
+        }
+
+        if (iterations > MaxIterations)
+        {
+            throw Invalid("SCRAM iteration count exceeds the configured maximum");
         }
 
         string withoutProof = ChannelBinding + ",r=" + nonce;

@@ -72,6 +72,15 @@ public sealed class ScramSha256ClientTests
     }
 
     [Fact]
+    public void IterationsAboveMaximum_AreRejectedBeforeDerivation()
+    {
+        var client = new ScramSha256Client("pencil", "abc") { MaxIterations = 10 };
+        Assert.Throws<PgProtocolException>(() => client.ClientFinalMessage("r=abcdef,s=c2FsdA==,i=11"u8));
+        Assert.Throws<PgProtocolException>(
+            () => new ScramSha256Client("p", "abc").ClientFinalMessage("r=abcdef,s=c2FsdA==,i=2147483647"u8));
+    }
+
+    [Fact]
     public void OneIteration_IsAccepted()
     {
         var client = new ScramSha256Client("pencil", "abc");
