@@ -1,0 +1,64 @@
+using Sluice.Fuzz;
+
+namespace Sluice.Protocols.Tests.Postgres;
+
+/// <summary>
+/// Replays the fuzz seed corpus through the same target functions libFuzzer drives (compiled in from
+/// fuzz/Sluice.Fuzz/PgTargets.cs), plus every truncation and a fixed set of byte mutations of each seed, so a
+/// regression that throws anything but PgProtocolException fails here without fuzzing tools.
+/// </summary>
+public sealed class FuzzCorpusReplayTests
+{
+    public static TheoryData<string, string> CorpusFiles
+    {
+        get
+        {
+            var data = new TheoryData<string, string>();
+            foreach (string target in new[] { "pg-frontend", "pg-backend" })
+            {
+                foreach (string file in Directory.EnumerateFiles(CorpusDirectory(target)).Order())
+                {
+                    data.Add(target, Path.GetFileName(file));
+                }
+            }
+
+            return data;
+        }
+    }
+
+    [Fact]
+    public void Corpus_HasSeedsForEveryTarget()
+    {
+        Assert.True(Directory.EnumerateFiles(CorpusDirectory("pg-frontend")).Count() >= 3);
+        Assert.True(Directory.EnumerateFiles(CorpusDirectory("pg-backend")).Count() >= 3);
+    }
+
+    [Theory]
+    [MemberData(nameof(CorpusFiles))]
+    public void Seed_WholeTruncatedAndMutated_ThrowsNothingButProtocolErrors(string target, string file)
+    {
+        byte[] seed = File.ReadAllBytes(Path.Combine(CorpusDirectory(target), file));
+        Action<byte[]> run = target == "pg-frontend" ? data => PgTargets.Frontend(data) : data => PgTargets.Backend(data);
+
+        run(seed);
+        for (int length = 0; length < seed.Length; length += 1 + (length / 64))
+        {
+            run(seed[..length]);
+        }
+
+        var random = new Random(20240917);
+        for (int i = 0; i < 300; i++)
+        {
+            byte[] mutated = (byte[])seed.Clone();
+            for (int flips = 1 + random.Next(3); flips > 0; flips--)
+            {
+                mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+            }
+
+            run(mutated);
+        }
+    }
+
+    private static string CorpusDirectory(string target) =>
+        Path.Combine(AppContext.BaseDirectory, "fuzz-corpus", target);
+}
