@@ -177,6 +177,7 @@ internal sealed partial class Gateway : IAsyncDisposable
         }
 
         Services.Audit.Dispose();
+        (Services.Authenticator as IDisposable)?.Dispose();
         _http.Dispose();
         _stopping.Dispose();
     }

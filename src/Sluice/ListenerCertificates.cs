@@ -53,9 +53,18 @@ internal static partial class ListenerCertificates
         var now = DateTimeOffset.UtcNow;
         using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(1));
 
-        File.WriteAllText(keyFile, "", System.Text.Encoding.ASCII);
-        File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+        // The private key file is created readable by the owner only, before a byte of key is written.
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(keyFile, options))
+        {
+            writer.Write(key.ExportPkcs8PrivateKeyPem());
+        }
+
         File.WriteAllText(certificateFile, certificate.ExportCertificatePem());
     }
 

@@ -35,7 +35,7 @@ public sealed class PgListener
     /// <summary>Runs one client connection to its end. Never throws: failures are logged and answered.</summary>
     public async Task HandleAsync(Socket socket, CancellationToken cancellationToken)
     {
-        var session = new PgSession(this, socket);
+        using var session = new PgSession(this, socket);
         await session.RunAsync(cancellationToken);
     }
 }

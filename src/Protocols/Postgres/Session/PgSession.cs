@@ -16,7 +16,7 @@ namespace Sluice.Protocols.Postgres;
 /// (<see cref="PgUpstreamConnection"/>), then the frame-by-frame relay (<c>PgSession.Relay.cs</c>) that feeds
 /// the recorder (<c>PgSession.Inspect.cs</c>).
 /// </summary>
-internal sealed partial class PgSession : IGatewaySession
+internal sealed partial class PgSession : IGatewaySession, IDisposable
 {
     private readonly PgListener _listener;
     private readonly Socket _socket;
@@ -131,6 +131,12 @@ internal sealed partial class PgSession : IGatewaySession
             await _recorder.DisposeAsync();
         }
 
+    }
+
+    /// <summary>Releases what <see cref="RunAsync"/> did not get to (a session that never ran).</summary>
+    public void Dispose()
+    {
+        _clientStream.Dispose();
         _abort.Dispose();
     }
 
