@@ -113,9 +113,9 @@ internal static class ConfigValues
         }
 
         if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var portNumber)
-            || portNumber < 1 || portNumber > 65535)
+            || portNumber > 65535)
         {
-            error = $"port '{port}' is out of range; use 1 to 65535";
+            error = $"port '{port}' is out of range; use 1 to 65535, or 0 for any free port";
             return false;
         }
 
@@ -127,7 +127,8 @@ internal static class ConfigValues
     /// <summary>Two listeners collide when they share a port and an address, or one binds every address.</summary>
     public static bool Overlap(IPEndPoint a, IPEndPoint b)
     {
-        if (a.Port != b.Port)
+        // Port 0 asks the system for a free port, so two such listeners never clash.
+        if (a.Port != b.Port || a.Port == 0)
         {
             return false;
         }

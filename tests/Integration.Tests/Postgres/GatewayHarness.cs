@@ -63,7 +63,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
                   port: {postgres.Server.Port}
                   database: demo
                   user: {PostgresFixture.UpstreamUser}
-                  password: {{ value: "{postgres.UpstreamPassword}" }}
+                  password: "{postgres.UpstreamPassword}"
               - name: other
                 protocol: postgres
                 upstream:
@@ -71,7 +71,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
                   port: {postgres.Server.Port}
                   database: demo
                   user: {PostgresFixture.UpstreamUser}
-                  password: {{ value: "{postgres.UpstreamPassword}" }}
+                  password: "{postgres.UpstreamPassword}"
             identity:
               dev_issuer: true
               issuers:

@@ -227,7 +227,7 @@ public sealed class ConfigLoaderErrorTests
     [InlineData("::1:6432", "is not an address and port")]
     [InlineData("127.0.0.1", "is not an address and port")]
     [InlineData("127.0.0.1:70000", "port '70000' is out of range")]
-    [InlineData("[::1]:0", "port '0' is out of range")]
+    [InlineData("[::1]:65536", "port '65536' is out of range")]
     public void Bad_listen_address(string listen, string reason) =>
         Fails(Edit("127.0.0.1:6432", "\"" + listen + "\""), 4, 13, reason);
 
