@@ -8,7 +8,8 @@ internal static class Program
     private static int Main(string[] args)
     {
 #if DEBUG
-        Console.Error.WriteLine("Benchmarks must run from a Release build: dotnet run -c Release --project bench/Sluice.Benchmarks");
+        Console.Error.WriteLine(
+            "Benchmarks must run from a Release build: dotnet run -c Release --project bench/Sluice.Benchmarks");
         _ = args;
         return 1;
 #else
