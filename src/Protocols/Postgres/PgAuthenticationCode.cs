@@ -10,6 +10,8 @@ public enum PgAuthenticationCode
     SaslContinue = 11,
     SaslFinal = 12,
 
-    /// <summary>Any other request (Kerberos, GSSAPI, SSPI); see <see cref="PgAuthenticationRequest.RawCode"/>.</summary>
+    /// <summary>
+    /// Any other request (Kerberos, GSSAPI, SSPI); see <see cref="PgAuthenticationRequest.RawCode"/>.
+    /// </summary>
     Other = -1,
 }

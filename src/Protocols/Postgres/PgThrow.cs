@@ -7,7 +7,4 @@ internal static class PgThrow
 {
     [DoesNotReturn]
     public static void Protocol(string message) => throw new PgProtocolException(message);
-
-    [DoesNotReturn]
-    public static T Protocol<T>(string message) => throw new PgProtocolException(message);
 }

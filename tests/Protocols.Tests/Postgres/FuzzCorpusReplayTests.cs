@@ -38,7 +38,9 @@ public sealed class FuzzCorpusReplayTests
     public void Seed_WholeTruncatedAndMutated_ThrowsNothingButProtocolErrors(string target, string file)
     {
         byte[] seed = File.ReadAllBytes(Path.Combine(CorpusDirectory(target), file));
-        Action<byte[]> run = target == "pg-frontend" ? data => PgTargets.Frontend(data) : data => PgTargets.Backend(data);
+        Action<byte[]> run = target == "pg-frontend"
+            ? data => PgTargets.Frontend(data)
+            : data => PgTargets.Backend(data);
 
         run(seed);
         for (int length = 0; length < seed.Length; length += 1 + (length / 64))
