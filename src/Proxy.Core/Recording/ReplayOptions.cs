@@ -1,6 +1,10 @@
 namespace Sluice.Core.Recording;
 
-/// <summary>How much of each result <see cref="ReplayFormatter"/> prints.</summary>
-/// <param name="MaxRowsPerResult">Rows shown per result; the rest are summarised in one line.</param>
-/// <param name="MaxCellChars">Characters shown per cell before it is cut with an ellipsis.</param>
-public sealed record ReplayOptions(int MaxRowsPerResult = 50, int MaxCellChars = 60);
+/// <summary>
+/// Renders one binary-format cell as text for replay, given the column's type name, or returns null to
+/// fall back to hex. Each protocol knows its own binary encodings; the core does not.
+/// </summary>
+public delegate string? BinaryCellRenderer(string typeName, ReadOnlySpan<byte> value);
+
+/// <summary>How much of each result a replay shows, and how binary cells are shown.</summary>
+public sealed record ReplayOptions(int MaxRowsPerResult = 50, int MaxCellChars = 60, BinaryCellRenderer? BinaryRenderer = null);

@@ -34,7 +34,12 @@ internal sealed class ReplayTable(ReplayOptions options)
         for (int i = 0; i < cells.Count; i++)
         {
             bool binary = i < _columns.Count && _columns[i].IsBinary;
-            row[i] = ReplayFormatter.Cell(cells[i], binary, Options.MaxCellChars);
+            var rendered = binary && cells[i] is { } value && Options.BinaryRenderer is { } render
+                ? render(_columns[i].TypeName, value)
+                : null;
+            row[i] = rendered is null
+                ? ReplayFormatter.Cell(cells[i], binary, Options.MaxCellChars)
+                : ReplayFormatter.Cell(System.Text.Encoding.UTF8.GetBytes(rendered), binary: false, Options.MaxCellChars);
         }
 
         _rows.Add(row);

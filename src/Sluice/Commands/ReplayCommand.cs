@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Sluice.Core.Recording;
+using Sluice.Protocols.Postgres;
 
 namespace Sluice.Host.Commands;
 
@@ -31,7 +32,9 @@ internal static class ReplayCommand
             var verification = RecordingVerifier.Verify(path);
             try
             {
-                ReplayFormatter.Write(Console.Out, RecordingReader.ReadEvents(path), new ReplayOptions(result.GetValue(maxRows)));
+                var renderer = RecordingReader.ReadHeader(path).Protocol == "postgres" ? PgBinaryText.Render : (BinaryCellRenderer?)null;
+                ReplayFormatter.Write(
+                    Console.Out, RecordingReader.ReadEvents(path), new ReplayOptions(result.GetValue(maxRows), BinaryRenderer: renderer));
             }
             catch (RecordingFormatException e)
             {

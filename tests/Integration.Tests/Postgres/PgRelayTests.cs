@@ -198,9 +198,8 @@ public sealed class PgRelayTests(PostgresFixture postgres) : IAsyncLifetime
 
         var events = RecordingReader.ReadEvents(recording.Path).ToList();
         var replay = new StringWriter();
-        ReplayFormatter.Write(replay, events, new ReplayOptions());
+        ReplayFormatter.Write(replay, events, new ReplayOptions(BinaryRenderer: Sluice.Protocols.Postgres.PgBinaryText.Render));
         var text = replay.ToString();
-        Console.WriteLine(text);
         Assert.Contains("SELECT full_name FROM customers WHERE id = 42", text, StringComparison.Ordinal);
         Assert.Contains("marker-7", text, StringComparison.Ordinal);
 

@@ -80,11 +80,12 @@ internal sealed partial class PgSession
                     await ForwardCancelAsync(packet.CancelProcessId, packet.CancelSecretKey, cancellationToken);
                     _endReason = "cancel request";
                     return null;
-                case PgStartupCode.Startup30:
-                    return packet;
-                case PgStartupCode.Unknown when packet.ProtocolVersion >> 16 == 3:
-                    // A newer 3.x client: tell it the gateway speaks 3.0, as a server of that version would.
+                case PgStartupCode.Startup30 when packet.ProtocolMinor > 0 || HasProtocolOptions(packet):
+                    // A newer 3.x client, or one asking for protocol options: tell it the gateway speaks 3.0
+                    // without them, as a PostgreSQL server of that version would.
                     await SendToClientAsync(w => WriteNegotiateProtocolVersion(w, packet), cancellationToken);
+                    return packet;
+                case PgStartupCode.Startup30:
                     return packet;
                 default:
                     await RejectAsync(
@@ -130,6 +131,9 @@ internal sealed partial class PgSession
         _clientTls = true;
         PgLog.ClientTls(_logger, SessionId, ssl.SslProtocol.ToString(), _client);
     }
+
+    private static bool HasProtocolOptions(PgStartupPacket packet) =>
+        packet.Parameters.Any(p => p.Key.StartsWith("_pq_.", StringComparison.Ordinal));
 
     private static void WriteNegotiateProtocolVersion(IBufferWriter<byte> output, PgStartupPacket packet)
     {
