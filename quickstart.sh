@@ -43,18 +43,18 @@ ls -l "$binary"
 
 stop_all
 mkdir -p "$qs"
-chmod 700 "$qs"
+chmod 711 "$qs"   # the postgres user must reach its cluster below; secrets inside are 0600
 
 step "Starting a throwaway PostgreSQL on 127.0.0.1:$pg_port with a demo database"
 pg_start "$qs/pg" "$pg_port"
 upstream_password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
 (umask 077 && printf '%s' "$upstream_password" > "$qs/upstream-password")
-pg_psql "$qs/pg" "$pg_port" postgres \
-  "SET password_encryption = 'scram-sha-256';
-   DROP DATABASE IF EXISTS demo; DROP ROLE IF EXISTS sluice_upstream;
-   CREATE ROLE sluice_upstream LOGIN PASSWORD '$upstream_password';
-   CREATE DATABASE demo OWNER sluice_upstream;" >/dev/null
-pg_psql "$qs/pg" "$pg_port" demo -f "$root/scripts/demo-data.sql" >/dev/null
+pg_psql "$qs/pg" "$pg_port" postgres 2>/dev/null \
+  "DROP DATABASE IF EXISTS demo" \
+  "DROP ROLE IF EXISTS sluice_upstream" \
+  "SET password_encryption = 'scram-sha-256'; CREATE ROLE sluice_upstream LOGIN PASSWORD '$upstream_password'" \
+  "CREATE DATABASE demo OWNER sluice_upstream" >/dev/null
+pg_psql "$qs/pg" "$pg_port" demo < "$root/scripts/demo-data.sql" >/dev/null
 pg_psql "$qs/pg" "$pg_port" demo \
   "ALTER TABLE customers OWNER TO sluice_upstream;" >/dev/null
 
