@@ -30,6 +30,8 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    public string ConfigPath { get; private init; } = "";
+
     public TestIssuer Issuer { get; }
 
     public DevSigningKey DevKey { get; }
@@ -42,8 +44,12 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     public string AuditFile => Path.Combine(DataDirectory, "audit.jsonl");
 
-    public static Task<GatewayHarness> StartAsync(PostgresFixture postgres, string extraListenerYaml = "", bool allowPlaintext = false)
+    public static Task<GatewayHarness> StartAsync(PostgresFixture postgres, HarnessOptions? options = null) =>
+        StartAsync(postgres.Server.Port, postgres.UpstreamPassword, options);
+
+    public static Task<GatewayHarness> StartAsync(int upstreamPort, string upstreamPassword, HarnessOptions? options = null)
     {
+        options ??= new HarnessOptions();
         var directory = Directory.CreateTempSubdirectory("sluice-it-").FullName;
         var issuer = TestIssuer.Create(directory);
         var yaml = $"""
@@ -53,25 +59,25 @@ internal sealed class GatewayHarness : IAsyncDisposable
                 protocol: postgres
                 listen: 127.0.0.1:0
                 connections: [demo, other]
-                allow_plaintext_auth: {(allowPlaintext ? "true" : "false")}
-            {extraListenerYaml}
+                allow_plaintext_auth: {(options.AllowPlaintext ? "true" : "false")}
             connections:
               - name: demo
                 protocol: postgres
                 upstream:
                   host: 127.0.0.1
-                  port: {postgres.Server.Port}
+                  port: {upstreamPort}
                   database: demo
-                  user: {PostgresFixture.UpstreamUser}
-                  password: "{postgres.UpstreamPassword}"
+                  user: {options.UpstreamUser}
+                  password: "{options.UpstreamPassword ?? upstreamPassword}"
+            {options.DemoUpstreamYaml}
               - name: other
                 protocol: postgres
                 upstream:
                   host: 127.0.0.1
-                  port: {postgres.Server.Port}
+                  port: {upstreamPort}
                   database: demo
                   user: {PostgresFixture.UpstreamUser}
-                  password: "{postgres.UpstreamPassword}"
+                  password: "{upstreamPassword}"
             identity:
               dev_issuer: true
               issuers:
@@ -85,13 +91,16 @@ internal sealed class GatewayHarness : IAsyncDisposable
                 identities: [oidc-agent]
             recording:
               flush_interval: 200ms
+            limits:
+              startup_timeout: {options.StartupTimeout}
+              max_message_bytes: {options.MaxMessageBytes}
             """;
         var configPath = Path.Combine(directory, "sluice.yaml");
         File.WriteAllText(configPath, yaml);
         var config = ConfigLoader.Load(configPath);
         var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole());
         var gateway = Gateway.Start(config, loggers);
-        return Task.FromResult(new GatewayHarness(gateway, loggers, config.DataDirectory, issuer));
+        return Task.FromResult(new GatewayHarness(gateway, loggers, config.DataDirectory, issuer) { ConfigPath = configPath });
     }
 
     public string MintDevToken(string subject = "agent-1", params string[] groups) =>
@@ -139,9 +148,38 @@ internal sealed class GatewayHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the gateway, then checks that every session it recorded was finalised and verifies: each test
+    /// that uses the harness also proves its own recordings whole.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _gateway.DisposeAsync();
         _loggers.Dispose();
+        foreach (var recording in Recordings.List(new RecordingFilter()))
+        {
+            var verification = RecordingVerifier.Verify(recording.Path);
+            Assert.True(
+                verification.Status == VerificationStatus.Intact && verification.HasSessionEnd,
+                $"recording {recording.Path} of {recording.Header.Subject}: {verification.Message}");
+        }
     }
+}
+
+/// <summary>What a test changes in the harness's configuration.</summary>
+internal sealed record HarnessOptions
+{
+    public bool AllowPlaintext { get; init; }
+
+    public string UpstreamUser { get; init; } = PostgresFixture.UpstreamUser;
+
+    /// <summary>Overrides the demo connection's upstream password (to test a wrong credential).</summary>
+    public string? UpstreamPassword { get; init; }
+
+    /// <summary>Extra keys under the demo connection's upstream, indented to match.</summary>
+    public string DemoUpstreamYaml { get; init; } = "";
+
+    public string StartupTimeout { get; init; } = "15s";
+
+    public string MaxMessageBytes { get; init; } = "16MiB";
 }

@@ -55,4 +55,7 @@ internal static partial class PgLog
 
     [LoggerMessage(1013, LogLevel.Warning, "[{SessionId}] recording could not be started: {Reason}")]
     public static partial void RecordingUnavailable(ILogger logger, string sessionId, string reason);
+
+    [LoggerMessage(1014, LogLevel.Error, "[{SessionId}] recording failed, ending the session: {Reason}")]
+    public static partial void RecordingFailed(ILogger logger, string sessionId, string reason);
 }

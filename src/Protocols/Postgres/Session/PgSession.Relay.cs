@@ -74,6 +74,14 @@ internal sealed partial class PgSession
                 var buffer = read.Buffer;
                 var outcome = ForwardFrames(buffer, to, fromClient, scratch, out var consumed);
                 from.AdvanceTo(consumed, buffer.End);
+                if (!outcome.Ends && _recorder!.Fault is { } fault)
+                {
+                    // Recording is the condition of access: a session that can no longer be recorded ends.
+                    PgLog.RecordingFailed(_logger, SessionId, fault.Message);
+                    outcome = PumpOutcome.Reject(
+                        $"recording failed: {fault.Message}",
+                        new PgClientError("53100", "the gateway can no longer record this session, so it ends it"));
+                }
 
                 if (outcome.Ends)
                 {
