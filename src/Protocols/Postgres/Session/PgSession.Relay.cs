@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 
 namespace Sluice.Protocols.Postgres;
@@ -10,8 +9,8 @@ internal sealed partial class PgSession
 
     /// <summary>
     /// Relays both directions until either side ends. Bytes are forwarded exactly as received, in runs of
-    /// whole frames; every frame is scanned (size-checked) and inspected before it is forwarded, and anything
-    /// that cannot be parsed ends the session instead of passing through.
+    /// whole frames (<see cref="PgFrameForwarder"/>); every frame is size-checked and inspected before it is
+    /// forwarded, and anything that cannot be parsed ends the session instead of passing through.
     /// </summary>
     private async Task RelayAsync(CancellationToken cancellationToken)
     {
@@ -27,7 +26,7 @@ internal sealed partial class PgSession
 
         var first = await Task.WhenAny(frontend, backend);
         var outcome = await first;
-        relay.Cancel();
+        await relay.CancelAsync();
         var other = await (first == frontend ? backend : frontend);
         if (outcome.Reason is null && other.Reason is not null)
         {
@@ -38,7 +37,7 @@ internal sealed partial class PgSession
         _endReason = outcome.Reason ?? "connection closed";
         if (outcome.ClientError is { } error)
         {
-            // The backend pump has stopped, so nothing else writes to the client now.
+            // Both pumps have stopped, so nothing else writes to the client now.
             PgWriter.ErrorResponse(clientWriter, "FATAL", error.SqlState, error.Message);
             await TryFlushAsync(clientWriter);
         }
@@ -63,8 +62,10 @@ internal sealed partial class PgSession
     }
 
     /// <summary>Moves whole frames from one side to the other until a side closes or misbehaves.</summary>
-    private async Task<PumpOutcome> PumpAsync(PipeReader from, PipeWriter to, bool fromClient, CancellationToken cancellationToken)
+    private async Task<PgRelayOutcome> PumpAsync(
+        PipeReader from, PipeWriter to, bool fromClient, CancellationToken cancellationToken)
     {
+        var inspector = _inspector!;
         var scratch = new PgFrameScratch(MaxMessageBytes);
         try
         {
@@ -72,13 +73,18 @@ internal sealed partial class PgSession
             {
                 var read = await from.ReadAsync(cancellationToken);
                 var buffer = read.Buffer;
-                var outcome = ForwardFrames(buffer, to, fromClient, scratch, out var consumed);
+                var outcome = PgFrameForwarder.Forward(
+                    buffer, to, inspector, fromClient, scratch, MaxMessageBytes, out var consumed);
                 from.AdvanceTo(consumed, buffer.End);
-                if (!outcome.Ends && _recorder!.Fault is { } fault)
+                if (outcome.Rejects)
+                {
+                    PgLog.ProtocolViolation(_logger, SessionId, fromClient ? "client" : "upstream", outcome.Reason!);
+                }
+                else if (!outcome.Ends && _recorder!.Fault is { } fault)
                 {
                     // Recording is the condition of access: a session that can no longer be recorded ends.
                     PgLog.RecordingFailed(_logger, SessionId, fault.Message);
-                    outcome = PumpOutcome.Reject(
+                    outcome = PgRelayOutcome.Reject(
                         $"recording failed: {fault.Message}",
                         new PgClientError("53100", "the gateway can no longer record this session, so it ends it"));
                 }
@@ -92,101 +98,29 @@ internal sealed partial class PgSession
                 var flush = await to.FlushAsync(cancellationToken);
                 if (flush.IsCompleted)
                 {
-                    return PumpOutcome.Closed(fromClient ? "upstream closed" : "client disconnected");
+                    return PgRelayOutcome.Closed(fromClient ? "upstream closed" : "client disconnected");
                 }
 
                 if (read.IsCompleted)
                 {
                     return buffer.Slice(consumed).IsEmpty
-                        ? PumpOutcome.Closed(fromClient ? "client disconnected" : "upstream closed the connection")
-                        : Violation(fromClient, "connection closed in the middle of a message");
+                        ? PgRelayOutcome.Closed(fromClient ? "client disconnected" : "upstream closed the connection")
+                        : PgRelayOutcome.Violation(fromClient, "connection closed in the middle of a message");
                 }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return PumpOutcome.Closed(null);
+            return PgRelayOutcome.Closed(null);
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
         {
-            return PumpOutcome.Closed(fromClient ? $"client connection lost: {e.Message}" : $"upstream connection lost: {e.Message}");
+            return PgRelayOutcome.Closed(
+                fromClient ? $"client connection lost: {e.Message}" : $"upstream connection lost: {e.Message}");
         }
         finally
         {
             scratch.Dispose();
         }
-    }
-
-    /// <summary>
-    /// Scans, inspects and forwards every whole frame in <paramref name="buffer"/>; stops at the first partial
-    /// one. Forwarding copies the run of inspected frames in one go.
-    /// </summary>
-    private PumpOutcome ForwardFrames(
-        ReadOnlySequence<byte> buffer, PipeWriter to, bool fromClient, PgFrameScratch scratch, out SequencePosition consumed)
-    {
-        var remaining = buffer;
-        var outcome = PumpOutcome.Continue;
-        while (true)
-        {
-            var status = PgFrameScanner.TryScanMessage(remaining, MaxMessageBytes, out var type, out var frameLength);
-            if (status == PgScanStatus.NeedMoreData)
-            {
-                break;
-            }
-
-            if (status != PgScanStatus.Complete)
-            {
-                outcome = status == PgScanStatus.TooLarge
-                    ? Violation(fromClient, $"a '{(char)type}' message is larger than the limit of {MaxMessageBytes} bytes", "54000")
-                    : Violation(fromClient, $"a '{(char)type}' message has an invalid length");
-                break;
-            }
-
-            var frame = remaining.Slice(0, frameLength);
-            var span = frame.IsSingleSegment ? frame.FirstSpan : scratch.Gather(frame);
-            outcome = fromClient ? InspectFrontend(span) : InspectBackend(span);
-            if (outcome.Rejects)
-            {
-                break;
-            }
-
-            remaining = remaining.Slice(frameLength);
-            if (outcome.Ends)
-            {
-                break;
-            }
-        }
-
-        consumed = remaining.Start;
-        foreach (var segment in buffer.Slice(0, consumed))
-        {
-            to.Write(segment.Span);
-        }
-
-        return outcome;
-    }
-
-    private PumpOutcome Violation(bool fromClient, string reason, string sqlState = "08P01")
-    {
-        PgLog.ProtocolViolation(_logger, SessionId, fromClient ? "client" : "upstream", reason);
-        var clientMessage = fromClient ? reason : $"the database sent a message the gateway cannot accept: {reason}";
-        return PumpOutcome.Reject($"protocol violation by {(fromClient ? "client" : "upstream")}: {reason}",
-            new PgClientError(sqlState, clientMessage));
-    }
-
-    private readonly record struct PgClientError(string SqlState, string Message);
-
-    /// <summary>What a pump decided about the session.</summary>
-    private readonly record struct PumpOutcome(bool Ends, bool Rejects, string? Reason, PgClientError? ClientError)
-    {
-        public static PumpOutcome Continue => default;
-
-        /// <summary>The frame was forwarded and the session ends after it (Terminate).</summary>
-        public static PumpOutcome EndAfter(string reason) => new(true, false, reason, null);
-
-        public static PumpOutcome Closed(string? reason) => new(true, false, reason, null);
-
-        /// <summary>The frame is not forwarded; the session ends with an error to the client.</summary>
-        public static PumpOutcome Reject(string reason, PgClientError error) => new(true, true, reason, error);
     }
 }

@@ -346,6 +346,7 @@ internal sealed partial class PgSession
                 cancellationToken, hint: "ask the gateway's operator to check the recording directory");
         }
 
+        _inspector = new PgSessionInspector(_recorder, Services.RecordingOptions.BindParameters);
         _clientSecretKey = _listener.Cancels.Register(
             new PgCancelTarget(SessionId, connection, _upstream.ProcessId, _upstream.SecretKey, _recorder));
 

@@ -32,12 +32,9 @@ internal sealed partial class PgSession : IGatewaySession, IDisposable
     private ConnectionConfig? _connection;
     private PgUpstreamConnection? _upstream;
     private SessionRecorder? _recorder;
+    private PgSessionInspector? _inspector;
     private int _clientSecretKey;
     private string _endReason = "client disconnected";
-
-    private long _statements;
-    private long _rowsToClient;
-    private long _bytesToClient;
 
     public PgSession(PgListener listener, Socket socket)
     {
@@ -124,10 +121,10 @@ internal sealed partial class PgSession : IGatewaySession, IDisposable
         if (_recorder is not null && _principal is not null && _connection is not null)
         {
             await _recorder.CompleteAsync(_endReason);
+            var (statements, rows, bytes) = _inspector is { } i ? (i.Statements, i.RowsToClient, i.BytesToClient) : (0L, 0L, 0L);
             Services.Audit.SessionEnded(
-                SessionId, _principal.Subject, _connection.Name, _endReason, _statements, _rowsToClient,
-                _bytesToClient, _recorder.FinalHashHex);
-            PgLog.SessionEnded(_logger, SessionId, _endReason, _statements, _rowsToClient, _bytesToClient);
+                SessionId, _principal.Subject, _connection.Name, _endReason, statements, rows, bytes, _recorder.FinalHashHex);
+            PgLog.SessionEnded(_logger, SessionId, _endReason, statements, rows, bytes);
             await _recorder.DisposeAsync();
         }
 

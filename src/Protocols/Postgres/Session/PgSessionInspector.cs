@@ -3,8 +3,16 @@ using Sluice.Core.Recording;
 
 namespace Sluice.Protocols.Postgres;
 
-internal sealed partial class PgSession
+/// <summary>
+/// Reads every frame of a session as it passes, for the recording: statements as the client sent them
+/// (an Execute is recorded with the text of the statement it runs, however long ago it was prepared),
+/// result columns, rows, completions, errors. Refuses message types that have no place after start-up.
+/// </summary>
+internal sealed class PgSessionInspector
 {
+    private readonly SessionRecorder _recorder;
+    private readonly bool _recordBindParameters;
+
     // What each prepared statement and portal runs, so an Execute of a statement prepared long ago is still
     // recorded with its text. The unnamed ones, which most drivers use, avoid the dictionaries.
     private readonly Dictionary<string, byte[]> _statementTexts = new(StringComparer.Ordinal);
@@ -12,18 +20,30 @@ internal sealed partial class PgSession
     private byte[] _unnamedStatementText = [];
     private byte[] _unnamedPortalText = [];
 
+    public PgSessionInspector(SessionRecorder recorder, bool recordBindParameters)
+    {
+        _recorder = recorder;
+        _recordBindParameters = recordBindParameters;
+    }
+
+    public long Statements { get; private set; }
+
+    public long RowsToClient { get; private set; }
+
+    public long BytesToClient { get; private set; }
+
     private long _resultRows;
     private long _resultBytes;
     private byte[]? _parameterScratch;
 
     /// <summary>Records what the client asks for. Returns a rejection for messages a client may not send here.</summary>
-    private PumpOutcome InspectFrontend(ReadOnlySpan<byte> frame)
+    public PgRelayOutcome Frontend(ReadOnlySpan<byte> frame)
     {
-        var recorder = _recorder!;
+        var recorder = _recorder;
         switch ((PgFrontendMessageType)frame[0])
         {
             case PgFrontendMessageType.Query:
-                _statements++;
+                Statements++;
                 recorder.Request(RequestKind.Query, default, PgMessages.QueryText(frame));
                 break;
             case PgFrontendMessageType.Parse:
@@ -34,7 +54,7 @@ internal sealed partial class PgSession
             case PgFrontendMessageType.Bind:
                 PgMessages.BindMessage(frame, out var portal, out var boundStatement, out _);
                 RememberText(_portalTexts, ref _unnamedPortalText, portal, LookupText(_statementTexts, _unnamedStatementText, boundStatement));
-                if (Services.RecordingOptions.BindParameters)
+                if (_recordBindParameters)
                 {
                     RecordParameters(frame);
                 }
@@ -42,11 +62,11 @@ internal sealed partial class PgSession
                 break;
             case PgFrontendMessageType.Execute:
                 PgMessages.ExecuteMessage(frame, out var executed, out _);
-                _statements++;
+                Statements++;
                 recorder.Request(RequestKind.Execute, executed, LookupText(_portalTexts, _unnamedPortalText, executed));
                 break;
             case PgFrontendMessageType.FunctionCall:
-                _statements++;
+                Statements++;
                 recorder.Request(RequestKind.FunctionCall, default, "function call"u8);
                 break;
             case PgFrontendMessageType.CopyData:
@@ -56,7 +76,7 @@ internal sealed partial class PgSession
                 Forget(frame);
                 break;
             case PgFrontendMessageType.Terminate:
-                return PumpOutcome.EndAfter("client terminated the session");
+                return PgRelayOutcome.EndAfter("client terminated the session");
             case PgFrontendMessageType.Sync:
             case PgFrontendMessageType.Flush:
             case PgFrontendMessageType.Describe:
@@ -64,24 +84,24 @@ internal sealed partial class PgSession
             case PgFrontendMessageType.CopyFail:
                 break;
             default:
-                return Violation(fromClient: true, $"message type '{(char)frame[0]}' is not valid after start-up");
+                return PgRelayOutcome.Violation(fromClient: true, $"message type '{(char)frame[0]}' is not valid after start-up");
         }
 
-        return PumpOutcome.Continue;
+        return PgRelayOutcome.Continue;
     }
 
     /// <summary>Records what the client receives: result columns, rows within the budget, completions, errors.</summary>
-    private PumpOutcome InspectBackend(ReadOnlySpan<byte> frame)
+    public PgRelayOutcome Backend(ReadOnlySpan<byte> frame)
     {
-        var recorder = _recorder!;
-        _bytesToClient += frame.Length;
+        var recorder = _recorder;
+        BytesToClient += frame.Length;
         switch ((PgBackendMessageType)frame[0])
         {
             case PgBackendMessageType.DataRow:
                 recorder.Row(PgMessages.DataRowCells(frame));
                 _resultRows++;
                 _resultBytes += frame.Length;
-                _rowsToClient++;
+                RowsToClient++;
                 break;
             case PgBackendMessageType.RowDescription:
                 recorder.Columns(DescribeColumns(frame));
@@ -102,7 +122,7 @@ internal sealed partial class PgSession
                 recorder.CopyData(frame[5..], fromClient: false);
                 _resultRows++;
                 _resultBytes += frame.Length;
-                _rowsToClient++;
+                RowsToClient++;
                 break;
             case PgBackendMessageType.ErrorResponse:
                 var error = PgMessages.ErrorOrNotice(frame);
@@ -132,10 +152,10 @@ internal sealed partial class PgSession
             case PgBackendMessageType.ReadyForQuery:
                 break;
             default:
-                return Violation(fromClient: false, $"message type '{(char)frame[0]}' is not valid after start-up");
+                return PgRelayOutcome.Violation(fromClient: false, $"message type '{(char)frame[0]}' is not valid after start-up");
         }
 
-        return PumpOutcome.Continue;
+        return PgRelayOutcome.Continue;
     }
 
     private static RecordedColumn[] DescribeColumns(ReadOnlySpan<byte> frame)
@@ -161,7 +181,7 @@ internal sealed partial class PgSession
             _parameterScratch = new byte[_parameterScratch.Length * 2];
         }
 
-        _recorder!.Parameters(_parameterScratch.AsSpan(0, written));
+        _recorder.Parameters(_parameterScratch.AsSpan(0, written));
     }
 
     private static void RememberText(Dictionary<string, byte[]> named, ref byte[] unnamed, ReadOnlySpan<byte> name, byte[] text)

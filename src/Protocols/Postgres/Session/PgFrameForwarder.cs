@@ -1,0 +1,76 @@
+using System.Buffers;
+
+namespace Sluice.Protocols.Postgres;
+
+/// <summary>
+/// The relay's inner loop, for one direction: scan each whole frame in a read buffer (its declared size
+/// checked before its body is waited for), let the inspector see it, and forward the run of inspected
+/// frames unchanged in one copy. Allocates nothing per frame.
+/// </summary>
+internal static class PgFrameForwarder
+{
+    /// <summary>
+    /// Forwards every whole frame at the start of <paramref name="buffer"/>; stops at a partial frame, at a
+    /// frame that ends the session, or before a frame that is refused. <paramref name="consumed"/> is where
+    /// the next read continues.
+    /// </summary>
+    public static PgRelayOutcome Forward(
+        in ReadOnlySequence<byte> buffer,
+        IBufferWriter<byte> to,
+        PgSessionInspector inspector,
+        bool fromClient,
+        PgFrameScratch scratch,
+        int maxMessageBytes,
+        out SequencePosition consumed)
+    {
+        var remaining = buffer;
+        var outcome = PgRelayOutcome.Continue;
+        while (true)
+        {
+            var status = PgFrameScanner.TryScanMessage(remaining, maxMessageBytes, out var type, out var frameLength);
+            if (status == PgScanStatus.NeedMoreData)
+            {
+                break;
+            }
+
+            if (status != PgScanStatus.Complete)
+            {
+                outcome = status == PgScanStatus.TooLarge
+                    ? PgRelayOutcome.Violation(
+                        fromClient, $"a '{(char)type}' message is larger than the limit of {maxMessageBytes} bytes", "54000")
+                    : PgRelayOutcome.Violation(fromClient, $"a '{(char)type}' message has an invalid length");
+                break;
+            }
+
+            var frame = remaining.Slice(0, frameLength);
+            var span = frame.IsSingleSegment ? frame.FirstSpan : scratch.Gather(frame);
+            try
+            {
+                outcome = fromClient ? inspector.Frontend(span) : inspector.Backend(span);
+            }
+            catch (PgProtocolException e)
+            {
+                outcome = PgRelayOutcome.Violation(fromClient, $"malformed '{(char)type}' message: {e.Message}", e.SqlState);
+            }
+
+            if (outcome.Rejects)
+            {
+                break;
+            }
+
+            remaining = remaining.Slice(frameLength);
+            if (outcome.Ends)
+            {
+                break;
+            }
+        }
+
+        consumed = remaining.Start;
+        foreach (var segment in buffer.Slice(0, consumed))
+        {
+            to.Write(segment.Span);
+        }
+
+        return outcome;
+    }
+}
