@@ -10,19 +10,12 @@ internal static class ConfigValues
     public static bool TryParseDuration(string text, out TimeSpan duration)
     {
         duration = default;
-        var span = text.AsSpan().Trim();
-        var digits = 0;
-        while (digits < span.Length && char.IsAsciiDigit(span[digits]))
-        {
-            digits++;
-        }
-
-        if (digits == 0 || !long.TryParse(span[..digits], NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        if (!TrySplitNumberAndUnit(text, out var n, out var unit))
         {
             return false;
         }
 
-        long unitMs = span[digits..] switch
+        long unitMs = unit switch
         {
             "ms" => 1,
             "s" => 1000,
@@ -39,10 +32,9 @@ internal static class ConfigValues
         return true;
     }
 
-    /// <summary>Parses a byte count: a plain integer, or a whole number with KiB, MiB or GiB.</summary>
-    public static bool TryParseSize(string text, out long bytes)
+    /// <summary>Splits "15s" or "16MiB" into the leading whole number and the unit after it.</summary>
+    private static bool TrySplitNumberAndUnit(string text, out long number, out ReadOnlySpan<char> unit)
     {
-        bytes = 0;
         var span = text.AsSpan().Trim();
         var digits = 0;
         while (digits < span.Length && char.IsAsciiDigit(span[digits]))
@@ -50,12 +42,21 @@ internal static class ConfigValues
             digits++;
         }
 
-        if (digits == 0 || !long.TryParse(span[..digits], NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        unit = span[digits..];
+        number = 0;
+        return digits > 0 && long.TryParse(span[..digits], NumberStyles.None, CultureInfo.InvariantCulture, out number);
+    }
+
+    /// <summary>Parses a byte count: a plain integer, or a whole number with KiB, MiB or GiB.</summary>
+    public static bool TryParseSize(string text, out long bytes)
+    {
+        bytes = 0;
+        if (!TrySplitNumberAndUnit(text, out var n, out var suffix))
         {
             return false;
         }
 
-        long unit = span[digits..] switch
+        long unit = suffix switch
         {
             "" => 1,
             "KiB" => 1L << 10,

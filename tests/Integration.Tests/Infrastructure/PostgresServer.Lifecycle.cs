@@ -38,7 +38,7 @@ public sealed partial class PostgresServer
             ];
 
             // pg_ctl -w polls postmaster.pid until the server reports it is ready for connections.
-            ProcessResult result = await ProcessRunner.RunAsync(Binary("pg_ctl"), arguments, true, null, ct);
+            ProcessResult result = await ProcessRunner.RunAsync(Binary("pg_ctl"), arguments, true, null, ct: ct);
             if (result.Succeeded)
             {
                 Port = port;
@@ -64,7 +64,7 @@ public sealed partial class PostgresServer
     private async Task WaitForTcpReadinessAsync(CancellationToken ct)
     {
         string[] arguments = ["-h", Host, "-p", Port.ToString(CultureInfo.InvariantCulture), "-t", "10"];
-        ProcessResult result = await ProcessRunner.RunAsync(Binary("pg_isready"), arguments, false, null, ct);
+        ProcessResult result = await ProcessRunner.RunAsync(Binary("pg_isready"), arguments, false, null, ct: ct);
         if (!result.Succeeded)
         {
             throw new InvalidOperationException(

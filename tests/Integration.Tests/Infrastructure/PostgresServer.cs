@@ -114,7 +114,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
             "-U", SuperUser, "-d", database, "-f", "-",
         ];
 
-        ProcessResult result = await ProcessRunner.RunAsync(Binary("psql"), arguments, true, sql, ct);
+        ProcessResult result = await ProcessRunner.RunAsync(Binary("psql"), arguments, true, sql, ct: ct);
         if (!result.Succeeded)
         {
             throw new InvalidOperationException(
@@ -255,7 +255,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
 
     private static async Task RunCheckedAsync(string file, string[] arguments, bool asPostgres, CancellationToken ct)
     {
-        ProcessResult result = await ProcessRunner.RunAsync(file, arguments, asPostgres, null, ct);
+        ProcessResult result = await ProcessRunner.RunAsync(file, arguments, asPostgres, null, ct: ct);
         if (!result.Succeeded)
         {
             throw new InvalidOperationException(

@@ -57,9 +57,16 @@ internal static class ProcessRunner
         IEnumerable<string> arguments,
         bool asPostgres,
         string? standardInput = null,
+        IReadOnlyDictionary<string, string>? environment = null,
         CancellationToken ct = default)
     {
-        using var process = Process.Start(CreateStartInfo(fileName, arguments, asPostgres))
+        var info = CreateStartInfo(fileName, arguments, asPostgres);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
+        using var process = Process.Start(info)
             ?? throw new InvalidOperationException($"Could not start {fileName}.");
 
         Task<string> stdout = process.StandardOutput.ReadToEndAsync(ct);
