@@ -91,6 +91,8 @@ internal sealed class GatewayHarness : IAsyncDisposable
                 identities: [oidc-agent]
             recording:
               flush_interval: 200ms
+              bind_parameters: {(options.RecordBindParameters ? "true" : "false")}
+              row_bytes_per_statement: {options.RowBytesPerStatement}
             limits:
               startup_timeout: {options.StartupTimeout}
               max_message_bytes: {options.MaxMessageBytes}
@@ -182,4 +184,8 @@ internal sealed record HarnessOptions
     public string StartupTimeout { get; init; } = "15s";
 
     public string MaxMessageBytes { get; init; } = "16MiB";
+
+    public bool RecordBindParameters { get; init; }
+
+    public string RowBytesPerStatement { get; init; } = "1MiB";
 }
