@@ -96,6 +96,11 @@ internal sealed partial class ConfigBinder
         if (map.Find("env") is { } envNode)
         {
             var variable = ScalarText(envNode, "env");
+            if (_environment is null)
+            {
+                return new Secret("", $"env:{variable} (not read)");
+            }
+
             var value = _environment(variable);
             if (string.IsNullOrEmpty(value))
             {
@@ -108,6 +113,11 @@ internal sealed partial class ConfigBinder
         if (map.Find("file") is { } fileNode)
         {
             var path = ResolvePath(ScalarText(fileNode, "file"));
+            if (_environment is null)
+            {
+                return new Secret("", $"file:{path} (not read)");
+            }
+
             string content;
             try
             {

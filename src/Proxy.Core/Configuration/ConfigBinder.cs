@@ -12,9 +12,9 @@ internal sealed partial class ConfigBinder
 {
     private readonly string _file;
     private readonly string _baseDirectory;
-    private readonly Func<string, string?> _environment;
+    private readonly Func<string, string?>? _environment;
 
-    public ConfigBinder(string file, string baseDirectory, Func<string, string?> environment)
+    public ConfigBinder(string file, string baseDirectory, Func<string, string?>? environment)
     {
         _file = file;
         _baseDirectory = baseDirectory;

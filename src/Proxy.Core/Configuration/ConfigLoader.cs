@@ -9,7 +9,12 @@ namespace Sluice.Core.Configuration;
 /// </summary>
 public static class ConfigLoader
 {
-    public static SluiceConfig Load(string path)
+    /// <param name="path">The YAML file.</param>
+    /// <param name="resolveSecrets">
+    /// False for tools that only need the data directory (sessions, replay, token): environment variables and
+    /// secret files are then not read, and every such secret is empty.
+    /// </param>
+    public static SluiceConfig Load(string path, bool resolveSecrets = true)
     {
         string yaml;
         try
@@ -21,7 +26,7 @@ public static class ConfigLoader
             throw new ConfigException(path, 1, 1, $"cannot read the configuration file: {e.Message}", e);
         }
 
-        return Parse(yaml, path);
+        return Parse(yaml, path, resolveSecrets ? Environment.GetEnvironmentVariable : null);
     }
 
     /// <summary>
@@ -31,7 +36,8 @@ public static class ConfigLoader
     public static SluiceConfig Parse(string yaml, string sourcePath) =>
         Parse(yaml, sourcePath, Environment.GetEnvironmentVariable);
 
-    internal static SluiceConfig Parse(string yaml, string sourcePath, Func<string, string?> environment)
+    /// <param name="environment">Looks up environment variables; null leaves every env and file secret unread.</param>
+    internal static SluiceConfig Parse(string yaml, string sourcePath, Func<string, string?>? environment)
     {
         var fullPath = Path.GetFullPath(sourcePath);
         var baseDirectory = Path.GetDirectoryName(fullPath) ?? Directory.GetCurrentDirectory();

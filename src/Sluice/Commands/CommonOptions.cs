@@ -12,12 +12,16 @@ internal static class CommonOptions
         Required = true,
     };
 
-    /// <summary>Loads the configuration or prints "file:line:column: reason" and returns null.</summary>
-    public static SluiceConfig? LoadConfig(FileInfo file)
+    /// <summary>
+    /// Loads the configuration or prints "file:line:column: reason" and returns null. Tools that only need the
+    /// data directory pass <paramref name="resolveSecrets"/> false, so they run where the gateway's secrets
+    /// are not available.
+    /// </summary>
+    public static SluiceConfig? LoadConfig(FileInfo file, bool resolveSecrets = true)
     {
         try
         {
-            return ConfigLoader.Load(file.FullName);
+            return ConfigLoader.Load(file.FullName, resolveSecrets);
         }
         catch (ConfigException e)
         {

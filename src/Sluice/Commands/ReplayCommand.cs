@@ -15,7 +15,7 @@ internal static class ReplayCommand
         var command = new Command("replay", "Print a recorded session as a timeline") { config, id, maxRows };
         command.SetAction(result =>
         {
-            var loaded = CommonOptions.LoadConfig(result.GetValue(config)!);
+            var loaded = CommonOptions.LoadConfig(result.GetValue(config)!, resolveSecrets: false);
             if (loaded is null)
             {
                 return 2;

@@ -16,7 +16,7 @@ internal static class SessionsCommand
         var command = new Command("sessions", "List recorded sessions") { config, identity, connection, since, until };
         command.SetAction(result =>
         {
-            var loaded = CommonOptions.LoadConfig(result.GetValue(config)!);
+            var loaded = CommonOptions.LoadConfig(result.GetValue(config)!, resolveSecrets: false);
             if (loaded is null)
             {
                 return 2;

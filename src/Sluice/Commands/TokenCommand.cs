@@ -29,7 +29,7 @@ internal static class TokenCommand
         };
         command.SetAction(result =>
         {
-            var loaded = CommonOptions.LoadConfig(result.GetValue(config)!);
+            var loaded = CommonOptions.LoadConfig(result.GetValue(config)!, resolveSecrets: false);
             if (loaded is null)
             {
                 return 2;
