@@ -149,6 +149,12 @@ internal sealed partial class Gateway : IAsyncDisposable
             await Task.Yield();
             await handler.HandleAsync(client, cancellationToken);
         }
+        catch (Exception e)
+        {
+            // Sessions answer and log their own failures; reaching here is a bug, and must not stop the node.
+            Log.ConnectionCrashed(_logger, e);
+            client.Dispose();
+        }
         finally
         {
             Interlocked.Decrement(ref _openConnections);
@@ -189,6 +195,9 @@ internal sealed partial class Gateway : IAsyncDisposable
 
         [LoggerMessage(2, LogLevel.Warning, "accepting a connection failed: {Error}")]
         public static partial void AcceptFailed(ILogger logger, string error);
+
+        [LoggerMessage(4, LogLevel.Error, "a connection failed outside its session")]
+        public static partial void ConnectionCrashed(ILogger logger, Exception exception);
 
         [LoggerMessage(3, LogLevel.Warning,
             "the development token issuer is trusted (identity.dev_issuer): tokens minted by `sluice token` are " +

@@ -14,6 +14,9 @@ internal readonly record struct PgRelayOutcome(bool Ends, bool Rejects, string? 
     /// <summary>A side went away; <paramref name="reason"/> is null when the relay was cancelled.</summary>
     public static PgRelayOutcome Closed(string? reason) => new(true, false, reason, null);
 
+    /// <summary>A side went away unannounced; the client is told with <paramref name="error"/>.</summary>
+    public static PgRelayOutcome Lost(string reason, PgClientError error) => new(true, false, reason, error);
+
     /// <summary>The frame is not forwarded; the session ends with an error to the client.</summary>
     public static PgRelayOutcome Reject(string reason, PgClientError error) => new(true, true, reason, error);
 

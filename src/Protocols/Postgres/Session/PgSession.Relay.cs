@@ -7,6 +7,8 @@ internal sealed partial class PgSession
     /// <summary>Large reads keep bulk results moving in few system calls.</summary>
     private const int PipeBufferBytes = 64 * 1024;
 
+    private const string ClientDisconnected = "client disconnected without Terminate";
+
     /// <summary>
     /// Relays both directions until either side ends. Bytes are forwarded exactly as received, in runs of
     /// whole frames (<see cref="PgFrameForwarder"/>); every frame is size-checked and inspected before it is
@@ -42,6 +44,13 @@ internal sealed partial class PgSession
             await TryFlushAsync(clientWriter);
         }
 
+        if (outcome.Reason == ClientDisconnected)
+        {
+            // End the upstream backend the way a client that says goodbye would.
+            PgWriter.Terminate(upstreamWriter);
+            await TryFlushAsync(upstreamWriter);
+        }
+
         await clientReader.CompleteAsync();
         await upstreamReader.CompleteAsync();
         await clientWriter.CompleteAsync();
@@ -60,6 +69,14 @@ internal sealed partial class PgSession
             // Best effort: the peer may be gone already.
         }
     }
+
+    /// <summary>
+    /// The upstream went away. Unless its last word was a FATAL error (which the client has already seen), the
+    /// client is told, as a direct connection's client would learn from the server itself.
+    /// </summary>
+    private PgRelayOutcome UpstreamLost(string reason) => _inspector!.UpstreamSentFatal
+        ? PgRelayOutcome.Closed(reason)
+        : PgRelayOutcome.Lost(reason, new PgClientError("08006", "the gateway lost its connection to the database"));
 
     /// <summary>Moves whole frames from one side to the other until a side closes or misbehaves.</summary>
     private async Task<PgRelayOutcome> PumpAsync(
@@ -103,9 +120,12 @@ internal sealed partial class PgSession
 
                 if (read.IsCompleted)
                 {
-                    return buffer.Slice(consumed).IsEmpty
-                        ? PgRelayOutcome.Closed(fromClient ? "client disconnected" : "upstream closed the connection")
-                        : PgRelayOutcome.Violation(fromClient, "connection closed in the middle of a message");
+                    if (!buffer.Slice(consumed).IsEmpty)
+                    {
+                        return PgRelayOutcome.Violation(fromClient, "connection closed in the middle of a message");
+                    }
+
+                    return fromClient ? PgRelayOutcome.Closed(ClientDisconnected) : UpstreamLost("upstream closed the connection");
                 }
             }
         }
@@ -115,8 +135,9 @@ internal sealed partial class PgSession
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
         {
-            return PgRelayOutcome.Closed(
-                fromClient ? $"client connection lost: {e.Message}" : $"upstream connection lost: {e.Message}");
+            return fromClient
+                ? PgRelayOutcome.Closed($"client connection lost: {e.Message}")
+                : UpstreamLost($"upstream connection lost: {e.Message}");
         }
         finally
         {

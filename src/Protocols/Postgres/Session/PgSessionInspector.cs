@@ -7,6 +7,8 @@ namespace Sluice.Protocols.Postgres;
 /// Reads every frame of a session as it passes, for the recording: statements as the client sent them
 /// (an Execute is recorded with the text of the statement it runs, however long ago it was prepared),
 /// result columns, rows, completions, errors. Refuses message types that have no place after start-up.
+/// <see cref="Frontend"/> and <see cref="Backend"/> run on the two relay threads at once; each touches only
+/// its own fields, and the counters are read once both have stopped.
 /// </summary>
 internal sealed class PgSessionInspector
 {
@@ -31,6 +33,9 @@ internal sealed class PgSessionInspector
     public long RowsToClient { get; private set; }
 
     public long BytesToClient { get; private set; }
+
+    /// <summary>The upstream's last error was FATAL: it has told the client itself why it is closing.</summary>
+    public bool UpstreamSentFatal { get; private set; }
 
     private long _resultRows;
     private long _resultBytes;
@@ -126,6 +131,7 @@ internal sealed class PgSessionInspector
                 break;
             case PgBackendMessageType.ErrorResponse:
                 var error = PgMessages.ErrorOrNotice(frame);
+                UpstreamSentFatal = error.Severity is "FATAL" or "PANIC";
                 recorder.Error(
                     error.Severity is "FATAL" or "PANIC", Encoding.UTF8.GetBytes(error.Code), Encoding.UTF8.GetBytes(error.Message));
                 break;
