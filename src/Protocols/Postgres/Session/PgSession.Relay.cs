@@ -36,25 +36,80 @@ internal sealed partial class PgSession
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        _endReason = outcome.Reason ?? "connection closed";
+
+        // When the database ended the session with a FATAL error, that is the reason, whichever side's
+        // closing the pumps happened to see first.
+        _endReason = _inspector!.UpstreamFatal is { } fatal
+            ? $"upstream ended the session: {fatal}"
+            : outcome.Reason ?? "connection closed";
         if (outcome.ClientError is { } error)
         {
             // Both pumps have stopped, so nothing else writes to the client now.
             PgWriter.ErrorResponse(clientWriter, "FATAL", error.SqlState, error.Message);
             await TryFlushAsync(clientWriter);
+            if (outcome.Rejects)
+            {
+                await DrainAsync(clientReader);
+            }
         }
 
-        if (outcome.Reason == ClientDisconnected)
+        if (outcome.Reason == ClientDisconnected && !_inspector.UpstreamSentFatal)
         {
             // End the upstream backend the way a client that says goodbye would.
             PgWriter.Terminate(upstreamWriter);
             await TryFlushAsync(upstreamWriter);
         }
 
-        await clientReader.CompleteAsync();
-        await upstreamReader.CompleteAsync();
-        await clientWriter.CompleteAsync();
-        await upstreamWriter.CompleteAsync();
+        // The end reason is settled; a peer that is already gone must not change it.
+        await CompleteQuietlyAsync(clientReader.CompleteAsync());
+        await CompleteQuietlyAsync(upstreamReader.CompleteAsync());
+        await CompleteQuietlyAsync(clientWriter.CompleteAsync());
+        await CompleteQuietlyAsync(upstreamWriter.CompleteAsync());
+    }
+
+    /// <summary>
+    /// After refusing a client's message, reads and discards what it is still sending (briefly, and boundedly)
+    /// so that closing does not reset the connection before the client has read why: a client still writing
+    /// an oversized message would otherwise see a broken pipe instead of the error.
+    /// </summary>
+    private static async ValueTask DrainAsync(PipeReader reader)
+    {
+        const long MaxDrainBytes = 4 * 1024 * 1024;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        long drained = 0;
+        try
+        {
+            while (drained < MaxDrainBytes)
+            {
+                var read = await reader.ReadAsync(timeout.Token);
+                drained += read.Buffer.Length;
+                reader.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException
+            or System.Net.Sockets.SocketException)
+        {
+            // The client is gone or slow: either way the session is over.
+        }
+    }
+
+    private static async ValueTask FlushOnlyAsync(PipeWriter writer, CancellationToken cancellationToken) =>
+        await writer.FlushAsync(cancellationToken);
+
+    private static async ValueTask CompleteQuietlyAsync(ValueTask completion)
+    {
+        try
+        {
+            await completion;
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // Unsent bytes to a closed peer: nothing left to deliver them to.
+        }
     }
 
     private static async ValueTask TryFlushAsync(PipeWriter writer)
@@ -108,11 +163,23 @@ internal sealed partial class PgSession
 
                 if (outcome.Ends)
                 {
-                    await to.FlushAsync(cancellationToken);
+                    await CompleteQuietlyAsync(FlushOnlyAsync(to, cancellationToken));
                     return outcome;
                 }
 
-                var flush = await to.FlushAsync(cancellationToken);
+                FlushResult flush;
+                try
+                {
+                    flush = await to.FlushAsync(cancellationToken);
+                }
+                catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+                {
+                    // Writing failed, so it is the other side that is gone.
+                    return fromClient
+                        ? UpstreamLost($"upstream connection lost: {e.Message}")
+                        : PgRelayOutcome.Closed($"client connection lost: {e.Message}");
+                }
+
                 if (flush.IsCompleted)
                 {
                     return PgRelayOutcome.Closed(fromClient ? "upstream closed" : "client disconnected");

@@ -34,8 +34,10 @@ internal sealed class PgSessionInspector
 
     public long BytesToClient { get; private set; }
 
-    /// <summary>The upstream's last error was FATAL: it has told the client itself why it is closing.</summary>
-    public bool UpstreamSentFatal { get; private set; }
+    /// <summary>The upstream's FATAL error, once it sent one: it has told the client itself why it is closing.</summary>
+    public string? UpstreamFatal { get; private set; }
+
+    public bool UpstreamSentFatal => UpstreamFatal is not null;
 
     private long _resultRows;
     private long _resultBytes;
@@ -131,7 +133,11 @@ internal sealed class PgSessionInspector
                 break;
             case PgBackendMessageType.ErrorResponse:
                 var error = PgMessages.ErrorOrNotice(frame);
-                UpstreamSentFatal = error.Severity is "FATAL" or "PANIC";
+                if (error.Severity is "FATAL" or "PANIC")
+                {
+                    UpstreamFatal = $"{error.Code} {error.Message}";
+                }
+
                 recorder.Error(
                     error.Severity is "FATAL" or "PANIC", Encoding.UTF8.GetBytes(error.Code), Encoding.UTF8.GetBytes(error.Message));
                 break;
