@@ -60,6 +60,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
                 listen: 127.0.0.1:0
                 connections: [demo, other]
                 allow_plaintext_auth: {(options.AllowPlaintext ? "true" : "false")}
+            {options.ListenerYaml}
             connections:
               - name: demo
                 protocol: postgres
@@ -89,6 +90,8 @@ internal sealed class GatewayHarness : IAsyncDisposable
                 groups: [demo]
               - connections: [demo]
                 identities: [oidc-agent]
+              - connections: [other]
+                identities: [other-agent]
             recording:
               flush_interval: 200ms
               bind_parameters: {(options.RecordBindParameters ? "true" : "false")}
@@ -172,6 +175,9 @@ internal sealed class GatewayHarness : IAsyncDisposable
 internal sealed record HarnessOptions
 {
     public bool AllowPlaintext { get; init; }
+
+    /// <summary>Extra keys for the listener, indented to match.</summary>
+    public string ListenerYaml { get; init; } = "";
 
     public string UpstreamUser { get; init; } = PostgresFixture.UpstreamUser;
 

@@ -178,6 +178,38 @@ public sealed class PgRelayTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LargeObjectsThroughPsql_UseTheFunctionCallProtocol_AndRoundTrip()
+    {
+        var directory = Directory.CreateTempSubdirectory("sluice-lo-").FullName;
+        try
+        {
+            var source = Path.Combine(directory, "source.bin");
+            var target = Path.Combine(directory, "target.bin");
+            var content = new byte[200_000];
+            new Random(7).NextBytes(content);
+            await File.WriteAllBytesAsync(source, content);
+            var token = _gateway.MintDevToken();
+
+            // psql's \lo_import and \lo_export run lo_open, lowrite, loread… as FunctionCall messages.
+            var import = await Psql.RunAsync("127.0.0.1", _gateway.Port, "agent", token, "demo", "require", $"\\lo_import '{source}'");
+            Assert.Equal(0, import.ExitCode);
+            var oid = import.Output.Trim().Split(' ')[^1];
+            var export = await Psql.RunAsync("127.0.0.1", _gateway.Port, "agent", token, "demo", "require", $"\\lo_export {oid} '{target}'");
+            Assert.Equal(0, export.ExitCode);
+            Assert.Equal(content, await File.ReadAllBytesAsync(target));
+            await _gateway.WaitForRecordingAsync(
+                r => RecordingReader.ReadEvents(r.Path).Any(e => e is RequestEvent { Kind: RequestKind.FunctionCall }));
+
+            await using var connection = await _gateway.OpenAsync(token);
+            await new NpgsqlCommand($"SELECT lo_unlink({oid})", connection).ExecuteScalarAsync();
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Recording_HoldsTheStatementsAndRows_AndVerifies()
     {
         var subject = $"recorded-{Guid.NewGuid():N}"[..20];
@@ -191,6 +223,7 @@ public sealed class PgRelayTests(PostgresFixture postgres) : IAsyncLifetime
         var recording = await _gateway.WaitForRecordingAsync(r => r.Header.Subject == subject);
         Assert.Equal("demo", recording.Header.Connection);
         Assert.True(recording.Header.ClientTls);
+        Assert.Equal("whoever", recording.Header.ClientUser);
 
         var verification = RecordingVerifier.Verify(recording.Path);
         Assert.Equal(VerificationStatus.Intact, verification.Status);

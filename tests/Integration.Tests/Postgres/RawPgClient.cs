@@ -52,6 +52,14 @@ internal sealed class RawPgClient : IAsyncDisposable
         await _stream.FlushAsync();
     }
 
+    /// <summary>Reads the single byte that answers SSLRequest or GSSENCRequest.</summary>
+    public async Task<byte> ReadByteAsync()
+    {
+        var answer = new byte[1];
+        Assert.True(await ReadExactAsync(answer), "connection closed instead of an answer");
+        return answer[0];
+    }
+
     /// <summary>Reads one typed message, or returns type 0 when the gateway closed the connection.</summary>
     public async Task<(byte Type, byte[] Frame)> ReadMessageAsync()
     {
