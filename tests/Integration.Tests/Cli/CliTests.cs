@@ -50,7 +50,9 @@ public sealed class CliTests(PostgresFixture postgres) : IDisposable
     [Fact]
     public async Task Check_InvalidConfig_PrintsFileLineColumnAndReason_AndNoSecret()
     {
-        var path = WriteConfig(ValidConfig.Replace("connections: [demo]\nconnections:", "connections: [dmeo]\nconnections:", StringComparison.Ordinal));
+        var misspelt = ValidConfig.Replace(
+            "connections: [demo]\nconnections:", "connections: [dmeo]\nconnections:", StringComparison.Ordinal);
+        var path = WriteConfig(misspelt);
         var (exit, output, error) = await SluiceCli.RunAsync("check", "--config", path);
         Assert.Equal(2, exit);
         Assert.Contains($"{path}:6:19: ", error, StringComparison.Ordinal);
@@ -71,7 +73,8 @@ public sealed class CliTests(PostgresFixture postgres) : IDisposable
     public async Task Token_MintsATokenTheGatewayAccepts()
     {
         var path = WriteConfig(ValidConfig);
-        var (exit, output, _) = await SluiceCli.RunAsync("token", "--config", path, "--subject", "ci-job", "--group", "demo", "--ttl", "00:05:00");
+        var (exit, output, _) = await SluiceCli.RunAsync(
+            "token", "--config", path, "--subject", "ci-job", "--group", "demo", "--ttl", "00:05:00");
         Assert.Equal(0, exit);
 
         var config = ConfigLoader.Load(path);

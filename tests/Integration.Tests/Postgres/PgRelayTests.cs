@@ -191,10 +191,10 @@ public sealed class PgRelayTests(PostgresFixture postgres) : IAsyncLifetime
             var token = _gateway.MintDevToken();
 
             // psql's \lo_import and \lo_export run lo_open, lowrite, loread… as FunctionCall messages.
-            var import = await Psql.RunAsync("127.0.0.1", _gateway.Port, "agent", token, "demo", "require", $"\\lo_import '{source}'");
+            var import = await PsqlThroughGatewayAsync(token, $"\\lo_import '{source}'");
             Assert.Equal(0, import.ExitCode);
             var oid = import.Output.Trim().Split(' ')[^1];
-            var export = await Psql.RunAsync("127.0.0.1", _gateway.Port, "agent", token, "demo", "require", $"\\lo_export {oid} '{target}'");
+            var export = await PsqlThroughGatewayAsync(token, $"\\lo_export {oid} '{target}'");
             Assert.Equal(0, export.ExitCode);
             Assert.Equal(content, await File.ReadAllBytesAsync(target));
             await _gateway.WaitForRecordingAsync(
@@ -245,6 +245,9 @@ public sealed class PgRelayTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.DoesNotContain(postgres.UpstreamPassword, text, StringComparison.Ordinal);
         Assert.DoesNotContain(postgres.UpstreamPassword, await File.ReadAllTextAsync(_gateway.AuditFile), StringComparison.Ordinal);
     }
+
+    private Task<(int ExitCode, string Output, string Error)> PsqlThroughGatewayAsync(string token, string command) =>
+        Psql.RunAsync("127.0.0.1", _gateway.Port, "agent", token, "demo", "require", command);
 
     private static async Task<List<string>> ReadAllAsync(NpgsqlConnection connection, string sql)
     {

@@ -39,7 +39,8 @@ public sealed class PgUpstreamLossTests(PostgresFixture postgres)
 
         await using var gateway = await GatewayHarness.StartAsync(server.Port, password);
         await using var connection = await gateway.OpenAsync(gateway.MintDevToken("killed", "demo"));
-        using (var kill = Process.Start("kill", ["-KILL", connection.ProcessID.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        var backend = connection.ProcessID.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using (var kill = Process.Start("kill", ["-KILL", backend]))
         {
             await kill.WaitForExitAsync();
         }

@@ -64,7 +64,8 @@ public sealed class PgUpstreamTests(PostgresFixture postgres)
     {
         await using var server = await PostgresServer.StartAsync(new PostgresServerOptions { HostAuthMethod = method });
         var password = "pw-" + Guid.NewGuid().ToString("N");
-        await server.CreateRoleAsync(PostgresFixture.UpstreamUser, password, method: method == PostgresAuthMethod.Md5 ? "md5" : "scram-sha-256");
+        var storage = method == PostgresAuthMethod.Md5 ? "md5" : "scram-sha-256";
+        await server.CreateRoleAsync(PostgresFixture.UpstreamUser, password, method: storage);
         await server.CreateDatabaseAsync("demo", PostgresFixture.UpstreamUser);
 
         await using var gateway = await GatewayHarness.StartAsync(server.Port, password);
@@ -83,7 +84,8 @@ public sealed class PgUpstreamTests(PostgresFixture postgres)
         };
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync();
-        Assert.Equal("nightly-report", await new NpgsqlCommand("SELECT current_setting('application_name')", connection).ExecuteScalarAsync());
+        var applicationName = new NpgsqlCommand("SELECT current_setting('application_name')", connection);
+        Assert.Equal("nightly-report", await applicationName.ExecuteScalarAsync());
         Assert.Equal("4321ms", await new NpgsqlCommand("SHOW statement_timeout", connection).ExecuteScalarAsync());
     }
 

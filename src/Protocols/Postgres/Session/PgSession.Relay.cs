@@ -17,10 +17,12 @@ internal sealed partial class PgSession
     private async Task RelayAsync(CancellationToken cancellationToken)
     {
         var upstream = _upstream!;
-        var clientReader = PipeReader.Create(_clientStream, new StreamPipeReaderOptions(bufferSize: PipeBufferBytes, leaveOpen: true));
-        var clientWriter = PipeWriter.Create(_clientStream, new StreamPipeWriterOptions(minimumBufferSize: PipeBufferBytes, leaveOpen: true));
-        var upstreamReader = PipeReader.Create(upstream.Stream, new StreamPipeReaderOptions(bufferSize: PipeBufferBytes, leaveOpen: true));
-        var upstreamWriter = PipeWriter.Create(upstream.Stream, new StreamPipeWriterOptions(minimumBufferSize: PipeBufferBytes, leaveOpen: true));
+        var readOptions = new StreamPipeReaderOptions(bufferSize: PipeBufferBytes, leaveOpen: true);
+        var writeOptions = new StreamPipeWriterOptions(minimumBufferSize: PipeBufferBytes, leaveOpen: true);
+        var clientReader = PipeReader.Create(_clientStream, readOptions);
+        var clientWriter = PipeWriter.Create(_clientStream, writeOptions);
+        var upstreamReader = PipeReader.Create(upstream.Stream, readOptions);
+        var upstreamWriter = PipeWriter.Create(upstream.Stream, writeOptions);
 
         using var relay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var frontend = PumpAsync(clientReader, upstreamWriter, fromClient: true, relay.Token);

@@ -60,7 +60,8 @@ internal sealed class PgSessionInspector
                 break;
             case PgFrontendMessageType.Bind:
                 PgMessages.BindMessage(frame, out var portal, out var boundStatement, out _);
-                RememberText(_portalTexts, ref _unnamedPortalText, portal, LookupText(_statementTexts, _unnamedStatementText, boundStatement));
+                var boundText = LookupText(_statementTexts, _unnamedStatementText, boundStatement);
+                RememberText(_portalTexts, ref _unnamedPortalText, portal, boundText);
                 if (_recordBindParameters)
                 {
                     RecordParameters(frame);
