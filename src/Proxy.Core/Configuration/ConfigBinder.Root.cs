@@ -5,7 +5,7 @@ namespace Sluice.Core.Configuration;
 internal sealed partial class ConfigBinder
 {
     private static readonly string[] RootKeys =
-        ["data_dir", "listeners", "connections", "identity", "access", "recording", "audit", "limits"];
+        ["data_dir", "listeners", "connections", "identity", "access", "recording", "audit", "limits", "masking"];
 
     public SluiceConfig Bind(YamlNode root)
     {
@@ -28,6 +28,7 @@ internal sealed partial class ConfigBinder
             Recording = map.Find("recording") is { } recording ? BindRecording(recording) : new RecordingConfig(),
             Audit = map.Find("audit") is { } audit ? BindAudit(audit, dataDirectory) : DefaultAudit(dataDirectory),
             Limits = map.Find("limits") is { } limits ? BindLimits(limits) : new LimitsConfig(),
+            Masking = map.Find("masking") is { } masking ? BindMasking(masking) : new MaskingConfig(),
         };
     }
 

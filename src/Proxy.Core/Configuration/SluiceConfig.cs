@@ -26,6 +26,8 @@ public sealed class SluiceConfig
 
     public LimitsConfig Limits { get; init; } = new();
 
+    public MaskingConfig Masking { get; init; } = new();
+
     public ConnectionConfig? FindConnection(string name)
     {
         foreach (var connection in Connections)

@@ -52,6 +52,9 @@ internal sealed class YamlMap
         return entry.Value;
     }
 
+    /// <summary>The value node of a key even when it is empty or <c>~</c>; null only when the key is absent.</summary>
+    public YamlNode? FindRaw(string key) => _entries.TryGetValue(key, out var entry) ? entry.Value : null;
+
     public YamlNode Require(string key)
     {
         if (!_entries.TryGetValue(key, out var entry))
