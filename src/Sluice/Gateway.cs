@@ -19,6 +19,7 @@ internal sealed partial class Gateway : IAsyncDisposable
 {
     private readonly List<Socket> _sockets = [];
     private readonly List<Task> _acceptLoops = [];
+    private readonly List<PgListener> _listeners = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
     private readonly HttpClient _http;
@@ -59,6 +60,7 @@ internal sealed partial class Gateway : IAsyncDisposable
                 BindParameters = config.Recording.BindParameters,
             },
             Audit = new AuditLog(auditPath, time),
+            Masking = MaskingSetup.Build(config, loggers.CreateLogger("Sluice.Masking")),
             Loggers = loggers,
             Time = time,
         };
@@ -89,6 +91,7 @@ internal sealed partial class Gateway : IAsyncDisposable
     {
         var certificate = ListenerCertificates.Load(listener, Services.Config.DataDirectory, _logger);
         var handler = new PgListener(listener, Services, certificate);
+        _listeners.Add(handler);
         var socket = new Socket(listener.Listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -180,6 +183,11 @@ internal sealed partial class Gateway : IAsyncDisposable
         while (OpenConnections > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
+        }
+
+        foreach (var listener in _listeners)
+        {
+            await listener.DisposeAsync();
         }
 
         Services.Audit.Dispose();

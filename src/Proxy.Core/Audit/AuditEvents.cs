@@ -24,7 +24,7 @@ public static class AuditEvents
 
     public static void SessionEnded(
         this AuditLog log, string sessionId, string subject, string connection, string reason,
-        long statements, long rows, long bytesToClient, string? recordingHash)
+        long statements, long rows, long bytesToClient, long maskedValues, string? recordingHash)
     {
         log.Write("session.end", w =>
         {
@@ -35,6 +35,7 @@ public static class AuditEvents
             w.WriteNumber("statements", statements);
             w.WriteNumber("rows", rows);
             w.WriteNumber("bytes_to_client", bytesToClient);
+            w.WriteNumber("masked_values", maskedValues);
             w.WriteString("recording_sha256", recordingHash);
         });
     }

@@ -4,6 +4,7 @@ using Sluice.Core.Configuration;
 using Sluice.Core.Identity;
 using Sluice.Core.Policy;
 using Sluice.Core.Recording;
+using Sluice.Masking;
 
 namespace Sluice.Core.Sessions;
 
@@ -24,6 +25,9 @@ public sealed class GatewayServices
     public required RecordingOptions RecordingOptions { get; init; }
 
     public required AuditLog Audit { get; init; }
+
+    /// <summary>Masking rules for result values; <see cref="MaskingPolicy.Empty"/> when none are configured.</summary>
+    public MaskingPolicy Masking { get; init; } = MaskingPolicy.Empty;
 
     public required ILoggerFactory Loggers { get; init; }
 

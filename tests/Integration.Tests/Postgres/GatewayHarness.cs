@@ -96,6 +96,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
               flush_interval: 200ms
               bind_parameters: {(options.RecordBindParameters ? "true" : "false")}
               row_bytes_per_statement: {options.RowBytesPerStatement}
+            {options.MaskingYaml}
             limits:
               startup_timeout: {options.StartupTimeout}
               max_message_bytes: {options.MaxMessageBytes}
@@ -192,6 +193,9 @@ internal sealed record HarnessOptions
     public string MaxMessageBytes { get; init; } = "16MiB";
 
     public bool RecordBindParameters { get; init; }
+
+    /// <summary>A top-level <c>masking:</c> section, unindented.</summary>
+    public string MaskingYaml { get; init; } = "";
 
     public string RowBytesPerStatement { get; init; } = "1MiB";
 }

@@ -24,6 +24,7 @@ internal static class PgFrameForwarder
         out SequencePosition consumed)
     {
         var remaining = buffer;
+        var runStart = buffer.Start;
         var outcome = PgRelayOutcome.Continue;
         while (true)
         {
@@ -44,18 +45,28 @@ internal static class PgFrameForwarder
 
             var frame = remaining.Slice(0, frameLength);
             var span = frame.IsSingleSegment ? frame.FirstSpan : scratch.Gather(frame);
+            ReadOnlySpan<byte> replacement = default;
             try
             {
-                outcome = fromClient ? inspector.Frontend(span) : inspector.Backend(span);
+                outcome = fromClient ? inspector.Frontend(span) : inspector.Backend(span, out replacement);
             }
             catch (PgProtocolException e)
             {
                 outcome = PgRelayOutcome.Violation(fromClient, $"malformed '{(char)type}' message: {e.Message}", e.SqlState);
             }
 
-            if (outcome.Rejects)
+            if (outcome.Rejects || outcome.Pending is not null)
             {
+                // Not forwarded: refused, or to be inspected again once the pending lookup is done.
                 break;
+            }
+
+            if (!replacement.IsEmpty)
+            {
+                // A rewritten frame: send what came before it as it was, then the new frame instead of the old.
+                WriteRun(buffer.Slice(runStart, frame.Start), to);
+                to.Write(replacement);
+                runStart = frame.End;
             }
 
             remaining = remaining.Slice(frameLength);
@@ -66,11 +77,15 @@ internal static class PgFrameForwarder
         }
 
         consumed = remaining.Start;
-        foreach (var segment in buffer.Slice(0, consumed))
+        WriteRun(buffer.Slice(runStart, consumed), to);
+        return outcome;
+    }
+
+    private static void WriteRun(in ReadOnlySequence<byte> run, IBufferWriter<byte> to)
+    {
+        foreach (var segment in run)
         {
             to.Write(segment.Span);
         }
-
-        return outcome;
     }
 }

@@ -10,9 +10,10 @@ namespace Sluice.Protocols.Postgres;
 /// Serves one PostgreSQL listener: each accepted socket becomes a <see cref="PgSession"/>, except
 /// CancelRequests, which are answered on the spot.
 /// </summary>
-public sealed class PgListener
+public sealed class PgListener : IAsyncDisposable
 {
     private readonly PgCancelRegistry _cancels = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PgCatalog> _catalogs = new(StringComparer.Ordinal);
 
     public PgListener(ListenerConfig listener, GatewayServices services, X509Certificate2? certificate)
     {
@@ -31,6 +32,21 @@ public sealed class PgListener
     internal ILogger Logger { get; }
 
     internal PgCancelRegistry Cancels => _cancels;
+
+    /// <summary>The catalog of a connection's upstream, shared by all sessions of this listener.</summary>
+    internal PgCatalog CatalogFor(ConnectionConfig connection) => _catalogs.GetOrAdd(
+        connection.Name,
+        _ => new PgCatalog(connection, Services.Config.Limits.MaxMessageBytes, Services.Time));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var catalog in _catalogs.Values)
+        {
+            await catalog.DisposeAsync();
+        }
+
+        _catalogs.Clear();
+    }
 
     /// <summary>Runs one client connection to its end. Never throws: failures are logged and answered.</summary>
     public async Task HandleAsync(Socket socket, CancellationToken cancellationToken)

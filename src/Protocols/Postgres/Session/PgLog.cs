@@ -15,9 +15,10 @@ internal static partial class PgLog
         int upstreamPid);
 
     [LoggerMessage(1002, LogLevel.Information,
-        "[{SessionId}] session ended: {Reason}; {Statements} statements, {Rows} rows, {Bytes} bytes to client")]
+        "[{SessionId}] session ended: {Reason}; {Statements} statements, {Rows} rows, {Bytes} bytes to client, " +
+        "{Masked} values masked")]
     public static partial void SessionEnded(
-        ILogger logger, string sessionId, string reason, long statements, long rows, long bytes);
+        ILogger logger, string sessionId, string reason, long statements, long rows, long bytes, long masked);
 
     [LoggerMessage(1003, LogLevel.Warning,
         "[{SessionId}] authentication failed for client {Client} (startup user {ClientUser}): {Failure}")]
@@ -58,4 +59,7 @@ internal static partial class PgLog
 
     [LoggerMessage(1014, LogLevel.Error, "[{SessionId}] recording failed, ending the session: {Reason}")]
     public static partial void RecordingFailed(ILogger logger, string sessionId, string reason);
+
+    [LoggerMessage(1015, LogLevel.Error, "[{SessionId}] catalog lookup for masking failed, ending the session: {Reason}")]
+    public static partial void CatalogLookupFailed(ILogger logger, string sessionId, string reason);
 }

@@ -4,7 +4,8 @@ namespace Sluice.Protocols.Postgres;
 internal readonly record struct PgClientError(string SqlState, string Message);
 
 /// <summary>What relaying a batch of frames decided about the session.</summary>
-internal readonly record struct PgRelayOutcome(bool Ends, bool Rejects, string? Reason, PgClientError? ClientError)
+internal readonly record struct PgRelayOutcome(
+    bool Ends, bool Rejects, string? Reason, PgClientError? ClientError, Task? Pending = null)
 {
     public static PgRelayOutcome Continue => default;
 
@@ -13,6 +14,17 @@ internal readonly record struct PgRelayOutcome(bool Ends, bool Rejects, string? 
 
     /// <summary>A side went away; <paramref name="reason"/> is null when the relay was cancelled.</summary>
     public static PgRelayOutcome Closed(string? reason) => new(true, false, reason, null);
+
+    /// <summary>
+    /// The frame cannot be judged until <paramref name="pending"/> (a catalog lookup) completes: stop before it,
+    /// wait, and inspect it again.
+    /// </summary>
+    public static PgRelayOutcome Wait(Task pending) => new(false, false, null, null, pending);
+
+    /// <summary>A masking decision could not be made: the session ends rather than pass data it cannot judge.</summary>
+    public static PgRelayOutcome MaskingFailed(string reason) => Reject(
+        $"masking failed: {reason}",
+        new PgClientError("58000", $"the gateway cannot mask this result, so it ends the session: {reason}"));
 
     /// <summary>A side went away unannounced; the client is told with <paramref name="error"/>.</summary>
     public static PgRelayOutcome Lost(string reason, PgClientError error) => new(true, false, reason, error);

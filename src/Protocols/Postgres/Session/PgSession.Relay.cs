@@ -127,6 +127,22 @@ internal sealed partial class PgSession
         }
     }
 
+    /// <summary>Waits for a catalog lookup; a lookup that fails ends the session (masking fails closed).</summary>
+    private async Task<PgRelayOutcome?> WaitForLookupAsync(Task pending)
+    {
+        try
+        {
+            await pending;
+            return null;
+        }
+        catch (Exception e) when (e is PgCatalogException or PgUpstreamException or IOException
+            or PgProtocolException or System.Net.Sockets.SocketException)
+        {
+            PgLog.CatalogLookupFailed(_logger, SessionId, e.Message);
+            return PgRelayOutcome.MaskingFailed("the catalog lookup it needs failed");
+        }
+    }
+
     /// <summary>
     /// The upstream went away. Unless its last word was a FATAL error (which the client has already seen), the
     /// client is told, as a direct connection's client would learn from the server itself.
@@ -149,6 +165,19 @@ internal sealed partial class PgSession
                 var buffer = read.Buffer;
                 var outcome = PgFrameForwarder.Forward(
                     buffer, to, inspector, fromClient, scratch, MaxMessageBytes, out var consumed);
+                if (outcome.Pending is { } pending)
+                {
+                    // Forward what was judged already, wait for the catalog, then read the same bytes again.
+                    from.AdvanceTo(consumed);
+                    await to.FlushAsync(cancellationToken);
+                    if (await WaitForLookupAsync(pending) is { } failed)
+                    {
+                        return failed;
+                    }
+
+                    continue;
+                }
+
                 from.AdvanceTo(consumed, buffer.End);
                 if (outcome.Rejects)
                 {

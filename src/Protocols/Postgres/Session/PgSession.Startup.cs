@@ -346,7 +346,9 @@ internal sealed partial class PgSession
                 cancellationToken, hint: "ask the gateway's operator to check the recording directory");
         }
 
-        _inspector = new PgSessionInspector(_recorder, Services.RecordingOptions.BindParameters);
+        var scope = Services.Masking.ForPrincipal(principal.Subject, principal.Groups);
+        _masking = scope.IsEmpty ? null : new PgResultMasking(scope, _listener.CatalogFor(connection));
+        _inspector = new PgSessionInspector(_recorder, Services.RecordingOptions.BindParameters, _masking);
         _clientSecretKey = _listener.Cancels.Register(
             new PgCancelTarget(SessionId, connection, _upstream.ProcessId, _upstream.SecretKey, _recorder));
 

@@ -33,6 +33,7 @@ internal sealed partial class PgSession : IGatewaySession, IDisposable
     private PgUpstreamConnection? _upstream;
     private SessionRecorder? _recorder;
     private PgSessionInspector? _inspector;
+    private PgResultMasking? _masking;
     private int _clientSecretKey;
     private string _endReason = "client disconnected";
 
@@ -120,20 +121,29 @@ internal sealed partial class PgSession : IGatewaySession, IDisposable
 
         if (_recorder is not null && _principal is not null && _connection is not null)
         {
+            var inspector = _inspector;
+            var (statements, rows, bytes, masked) = inspector is null
+                ? (0L, 0L, 0L, 0L)
+                : (inspector.Statements, inspector.RowsToClient, inspector.BytesToClient, inspector.MaskedCells);
+            if (_masking is not null)
+            {
+                _recorder.Note("masking", $"{masked} values masked in this session");
+            }
+
             await _recorder.CompleteAsync(_endReason);
-            var (statements, rows, bytes) = _inspector is { } i ? (i.Statements, i.RowsToClient, i.BytesToClient) : (0L, 0L, 0L);
             Services.Audit.SessionEnded(
-                SessionId, _principal.Subject, _connection.Name, _endReason, statements, rows, bytes, _recorder.FinalHashHex);
-            PgLog.SessionEnded(_logger, SessionId, _endReason, statements, rows, bytes);
+                SessionId, _principal.Subject, _connection.Name, _endReason, statements, rows, bytes, masked,
+                _recorder.FinalHashHex);
+            PgLog.SessionEnded(_logger, SessionId, _endReason, statements, rows, bytes, masked);
             await _recorder.DisposeAsync();
         }
-
     }
 
     /// <summary>Releases what <see cref="RunAsync"/> did not get to (a session that never ran).</summary>
     public void Dispose()
     {
         _clientStream.Dispose();
+        _masking?.Dispose();
         _abort.Dispose();
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Sluice.Core.Recording;
+using Sluice.Masking;
 
 namespace Sluice.Protocols.Postgres;
 
@@ -14,6 +15,7 @@ internal sealed class PgSessionInspector
 {
     private readonly SessionRecorder _recorder;
     private readonly bool _recordBindParameters;
+    private readonly PgResultMasking? _masking;
 
     // What each prepared statement and portal runs, so an Execute of a statement prepared long ago is still
     // recorded with its text. The unnamed ones, which most drivers use, avoid the dictionaries.
@@ -22,11 +24,15 @@ internal sealed class PgSessionInspector
     private byte[] _unnamedStatementText = [];
     private byte[] _unnamedPortalText = [];
 
-    public PgSessionInspector(SessionRecorder recorder, bool recordBindParameters)
+    public PgSessionInspector(SessionRecorder recorder, bool recordBindParameters, PgResultMasking? masking = null)
     {
         _recorder = recorder;
         _recordBindParameters = recordBindParameters;
+        _masking = masking;
     }
+
+    /// <summary>Cells the masking rewrote in this session.</summary>
+    public long MaskedCells => _masking?.MaskedCells ?? 0;
 
     public long Statements { get; private set; }
 
@@ -46,6 +52,24 @@ internal sealed class PgSessionInspector
     /// <summary>Records what the client asks for. Returns a rejection for messages a client may not send here.</summary>
     public PgRelayOutcome Frontend(ReadOnlySpan<byte> frame)
     {
+        if (_masking is not null)
+        {
+            PgRelayOutcome masking;
+            try
+            {
+                masking = _masking.Frontend(frame);
+            }
+            catch (Exception e) when (e is MaskingException or PgCatalogException)
+            {
+                return PgRelayOutcome.MaskingFailed(e.Message);
+            }
+
+            if (masking.Pending is not null || masking.Rejects)
+            {
+                return masking;
+            }
+        }
+
         var recorder = _recorder;
         switch ((PgFrontendMessageType)frame[0])
         {
@@ -99,8 +123,29 @@ internal sealed class PgSessionInspector
     }
 
     /// <summary>Records what the client receives: result columns, rows within the budget, completions, errors.</summary>
-    public PgRelayOutcome Backend(ReadOnlySpan<byte> frame)
+    public PgRelayOutcome Backend(ReadOnlySpan<byte> original, out ReadOnlySpan<byte> replacement)
     {
+        replacement = default;
+        if (_masking is not null)
+        {
+            PgRelayOutcome masking;
+            try
+            {
+                masking = _masking.Backend(original, out replacement);
+            }
+            catch (Exception e) when (e is MaskingException or PgCatalogException)
+            {
+                return PgRelayOutcome.MaskingFailed(e.Message);
+            }
+
+            if (masking.Pending is not null || masking.Rejects)
+            {
+                return masking;
+            }
+        }
+
+        // What the client receives is what is counted and recorded: the masked row, never the original.
+        var frame = replacement.IsEmpty ? original : replacement;
         var recorder = _recorder;
         BytesToClient += frame.Length;
         switch ((PgBackendMessageType)frame[0])

@@ -1,0 +1,27 @@
+namespace Sluice.Protocols.Postgres;
+
+/// <summary>What a frontend message will be answered with, so the backend side can tell which result is which.</summary>
+internal enum PgExpectationKind : byte
+{
+    Query,
+    Parse,
+    Bind,
+    DescribeStatement,
+    DescribePortal,
+    Execute,
+    Close,
+    Sync,
+    FunctionCall,
+}
+
+/// <summary>
+/// One answer the backend owes, queued by the frontend side in the order it forwarded the requests. Immutable once
+/// queued: the two relay directions run on different threads.
+/// </summary>
+internal sealed record PgExpectation(
+    PgExpectationKind Kind,
+    string Name = "",
+    string Statement = "",
+    short[]? ResultFormats = null,
+    bool ReadsProtected = false,
+    char CloseTarget = '\0');
