@@ -24,4 +24,14 @@ internal sealed record PgExpectation(
     string Statement = "",
     short[]? ResultFormats = null,
     bool ReadsProtected = false,
-    char CloseTarget = '\0');
+    char CloseTarget = '\0',
+    bool[]? StatementFlags = null)
+{
+    /// <summary>
+    /// Whether the <paramref name="index"/>th statement of a simple query may read a protected table. Past the
+    /// statements the split found, every statement's flag counts: a miscount can only mask more.
+    /// </summary>
+    public bool StatementReadsProtected(int index) => StatementFlags is { } flags && index < flags.Length
+        ? flags[index]
+        : ReadsProtected;
+}

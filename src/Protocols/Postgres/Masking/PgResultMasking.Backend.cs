@@ -12,7 +12,7 @@ internal sealed partial class PgResultMasking
     /// Reads one backend message. For a DataRow that needs masking, <paramref name="rewritten"/> is the whole
     /// replacement frame; otherwise it is empty and the frame passes as it is.
     /// </summary>
-    public PgRelayOutcome Backend(ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> rewritten)
+    public PgRelayOutcome Backend(scoped ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> rewritten)
     {
         rewritten = default;
         _expected.TryPeek(out var head);
@@ -66,6 +66,7 @@ internal sealed partial class PgResultMasking
             case PgBackendMessageType.ReadyForQuery:
                 _expected.TryDequeue(out _);
                 _queryResult = null;
+                _queryStatement = 0;
                 break;
             case PgBackendMessageType.CopyOutResponse:
             case PgBackendMessageType.CopyBothResponse:
@@ -85,6 +86,7 @@ internal sealed partial class PgResultMasking
         else
         {
             _queryResult = null;
+            _queryStatement++;
         }
     }
 
@@ -139,7 +141,7 @@ internal sealed partial class PgResultMasking
                 _portalPlans[portal.Name] = BuildPlan(fields, null, portal.ReadsProtected);
                 break;
             case PgExpectationKind.Query or PgExpectationKind.FunctionCall:
-                _queryResult = BuildPlan(fields, null, head.ReadsProtected);
+                _queryResult = BuildPlan(fields, null, head.StatementReadsProtected(_queryStatement));
                 break;
             default:
                 throw new MaskingException("a result description arrived that no request asked for");
@@ -184,7 +186,7 @@ internal sealed partial class PgResultMasking
         return new PortalPlan(_scope.Plan(columns, readsProtected), fields.Length);
     }
 
-    private PgRelayOutcome MaskRow(ReadOnlySpan<byte> frame, PgExpectation? head, out ReadOnlySpan<byte> rewritten)
+    private PgRelayOutcome MaskRow(scoped ReadOnlySpan<byte> frame, PgExpectation? head, out ReadOnlySpan<byte> rewritten)
     {
         rewritten = default;
         var result = CurrentResult(head);
@@ -265,7 +267,7 @@ internal sealed partial class PgResultMasking
     /// COPY TO STDOUT streams rows without column provenance. Until COPY data is masked field by field, a COPY
     /// whose data may need masking is refused rather than passed through.
     /// </summary>
-    private PgRelayOutcome CopyOut(PgExpectation? head)
+    private static PgRelayOutcome CopyOut(PgExpectation? head)
     {
         if (head is { ReadsProtected: false })
         {

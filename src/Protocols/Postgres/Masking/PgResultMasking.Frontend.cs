@@ -21,8 +21,11 @@ internal sealed partial class PgResultMasking
                     return PgRelayOutcome.Wait(lookup);
                 }
 
-                RememberCursors(Encoding.UTF8.GetString(text), readsProtected);
-                Expect(new PgExpectation(PgExpectationKind.Query, ReadsProtected: readsProtected));
+                var sql = Encoding.UTF8.GetString(text);
+                RememberCursors(sql, readsProtected);
+                Expect(new PgExpectation(
+                    PgExpectationKind.Query, ReadsProtected: readsProtected,
+                    StatementFlags: readsProtected ? StatementFlags(sql) : null));
                 break;
             }
 
@@ -89,6 +92,27 @@ internal sealed partial class PgResultMasking
         }
 
         return PgRelayOutcome.Continue;
+    }
+
+    /// <summary>
+    /// Per statement of a multi-statement query, whether it may read a protected table, so that a harmless
+    /// statement beside a protected one is not masked for its neighbour. Names were resolved for the whole text.
+    /// </summary>
+    private bool[]? StatementFlags(string sql)
+    {
+        var statements = PgSqlNames.SplitStatements(sql);
+        if (statements is null || statements.Count < 2)
+        {
+            return null;
+        }
+
+        var flags = new bool[statements.Count];
+        for (var i = 0; i < flags.Length; i++)
+        {
+            flags[i] = ReadsProtected(Encoding.UTF8.GetBytes(statements[i]), out var lookup) || lookup is not null;
+        }
+
+        return flags;
     }
 
     /// <summary>

@@ -37,6 +37,7 @@ internal sealed partial class PgResultMasking : IDisposable
     private readonly Dictionary<string, PgFieldDescription[]> _statementFields = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PortalPlan> _portalPlans = new(StringComparer.Ordinal);
     private PortalPlan? _queryResult;
+    private int _queryStatement;
     private byte[] _rowBuffer = ArrayPool<byte>.Shared.Rent(4096);
 
     public PgResultMasking(MaskingScope scope, PgCatalog catalog)

@@ -95,6 +95,71 @@ internal static class PgSqlNames
         }
     }
 
+    /// <summary>
+    /// Splits a simple-query text into its statements at top-level semicolons (not inside strings, quoted
+    /// identifiers, comments or dollar-quoted bodies). Returns null when the split cannot be trusted: a
+    /// BEGIN ATOMIC body holds semicolons that do not end a statement.
+    /// </summary>
+    public static List<string>? SplitStatements(string sql)
+    {
+        var text = sql.AsSpan();
+        var statements = new List<string>();
+        var start = 0;
+        var depth = 0;
+        var i = 0;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (c is '(' or ')')
+            {
+                // CREATE RULE … DO (a; b) holds semicolons inside parentheses that end no statement.
+                depth += c == '(' ? 1 : -1;
+                i++;
+            }
+            else if (c == '-' && Next(text, i) == '-')
+            {
+                i = SkipLineComment(text, i);
+            }
+            else if (c == '/' && Next(text, i) == '*')
+            {
+                i = SkipBlockComment(text, i);
+            }
+            else if (c == '\'')
+            {
+                i = SkipString(text, i + 1, backslashEscapes: false);
+            }
+            else if ((c is 'e' or 'E') && Next(text, i) == '\'' && (i == 0 || !IsIdentifierPart(text[i - 1])))
+            {
+                i = SkipString(text, i + 2, backslashEscapes: true);
+            }
+            else if (c == '"')
+            {
+                i = ReadQuoted(text, i, new HashSet<string>());
+            }
+            else if (c == '$' && (i == 0 || !IsIdentifierPart(text[i - 1])) && TryDollarTag(text, i, out var tagLength))
+            {
+                i = SkipDollarBody(text, i, tagLength);
+            }
+            else if (c == ';' && depth <= 0)
+            {
+                statements.Add(sql[start..i]);
+                start = ++i;
+            }
+            else
+            {
+                i++;
+            }
+        }
+
+        if (start < text.Length && !text[start..].IsWhiteSpace())
+        {
+            statements.Add(sql[start..]);
+        }
+
+        var atomic = statements.Any(s => s.Contains("atomic", StringComparison.OrdinalIgnoreCase));
+        return atomic ? null : statements;
+    }
+
     private static char Next(ReadOnlySpan<char> sql, int i) => i + 1 < sql.Length ? sql[i + 1] : '\0';
 
     private static bool IsIdentifierStart(char c) => char.IsAsciiLetter(c) || c == '_' || c > 0x7F;

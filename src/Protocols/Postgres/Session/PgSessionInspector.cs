@@ -123,7 +123,7 @@ internal sealed class PgSessionInspector
     }
 
     /// <summary>Records what the client receives: result columns, rows within the budget, completions, errors.</summary>
-    public PgRelayOutcome Backend(ReadOnlySpan<byte> original, out ReadOnlySpan<byte> replacement)
+    public PgRelayOutcome Backend(scoped ReadOnlySpan<byte> original, out ReadOnlySpan<byte> replacement)
     {
         replacement = default;
         if (_masking is not null)
