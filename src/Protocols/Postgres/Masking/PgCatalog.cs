@@ -14,7 +14,8 @@ namespace Sluice.Protocols.Postgres;
 /// </summary>
 internal sealed class PgCatalog : IAsyncDisposable
 {
-    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
+    // DDL run through the gateway invalidates at once; DDL run elsewhere is seen within this time.
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
     private const string RelationsQuery = """
         SELECT c.oid::text, n.nspname, c.relname, c.relkind::text, a.attnum::text, a.attname
