@@ -82,6 +82,36 @@ access:
     groups: [demo]
 audit:
   path: audit.jsonl
+masking:
+  rules:
+    - name: email-domain-only
+      table: customers
+      column: email
+      strategy: keep_email_domain
+    - name: phone-redacted
+      table: customers
+      column: phone
+      strategy: redact
+    - name: ssn-redacted
+      table: customers
+      column: ssn
+      strategy: redact
+    - name: card-last-four
+      table: customers
+      column: card_number
+      strategy: { keep_last: 4 }
+    - name: names-pseudonymised
+      identities: [demo-agent]
+      table: customers
+      column: full_name
+      strategy: pseudonym
+    - name: counting-is-fine
+      derived: true
+      column_name: count
+      strategy: clear
+    - name: cards-in-free-text
+      detector: card_number
+      strategy: { keep_last: 4 }
 YAML
 
 step "Starting sluice on 127.0.0.1:$gateway_port"
@@ -116,10 +146,27 @@ step "Demo: psql through Sluice (the client holds a token, never the database pa
   # shellcheck disable=SC1091
   source "$qs/sluice.env"
   set -x
-  psql -X -c "SELECT current_user AS upstream_role, inet_server_port() AS server_port, count(*) AS customers FROM customers"
-  psql -X -c "SELECT id, full_name, email, card_number FROM customers ORDER BY id LIMIT 5"
+  psql -X -c "SELECT current_user AS upstream_role, inet_server_port() AS server_port"
+  psql -X -c "SELECT count(*) FROM customers"   # a derived value, allowed by the rule counting-is-fine
   PGPASSWORD=not-a-token psql -X -c "SELECT 1" || true
 )
+
+step "Demo: masking. The same rows, directly from the database and through Sluice"
+demo_rows="SELECT id, full_name, email, phone, ssn, card_number FROM customers ORDER BY id LIMIT 5"
+(
+  # shellcheck disable=SC1091
+  source "$qs/sluice.env"
+  echo "-- directly (what the database holds):"
+  psql -X "$SLUICE_DEMO_UPSTREAM" -c "$demo_rows"
+  echo "-- through Sluice as demo-agent (what the caller receives, and what is recorded):"
+  psql -X -c "$demo_rows"
+  echo "-- an alias, a function and a cast do not unmask anything:"
+  psql -X -c "SELECT id, ssn AS x, upper(email) AS shout, card_number::varchar AS c FROM customers ORDER BY id LIMIT 3"
+)
+sleep 0.3
+masked=$(grep '"type":"session.end"' "$qs/data/audit.jsonl" | tail -n 2 \
+  | sed -n 's/.*"masked_values":\([0-9]*\).*/\1/p' | awk '{ total += $1 } END { print total + 0 }')
+echo "values masked in those two sessions through Sluice (audit log, session.end): $masked"
 
 step "What was recorded"
 "$binary" sessions --config "$qs/sluice.yaml"
