@@ -113,8 +113,9 @@ public class PgCopyBenchmarks
     private static string EscapeText(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
 
-    private static string QuoteCsv(string value) =>
-        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    private static string QuoteCsv(string value) => value.AsSpan().IndexOfAny(",\"\n\r") >= 0
+        ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+        : value;
 
     private static byte[] BinaryTuple(string[] fields, bool header)
     {

@@ -138,8 +138,9 @@ public static class PgTargets
                 throw new InvalidOperationException("an unchanged COPY payload was not copied exactly");
             }
 
-            PgCopyRewriteStatus again = reader.Rewrite(output.AsSpan(0, written), echo, CheckMasked, out int echoed, out _);
-            if (again != PgCopyRewriteStatus.Unchanged || !echo.AsSpan(0, echoed).SequenceEqual(output.AsSpan(0, written)))
+            ReadOnlySpan<byte> rewritten = output.AsSpan(0, written);
+            PgCopyRewriteStatus again = reader.Rewrite(rewritten, echo, CheckMasked, out int echoed, out _);
+            if (again != PgCopyRewriteStatus.Unchanged || !echo.AsSpan(0, echoed).SequenceEqual(rewritten))
             {
                 throw new InvalidOperationException("a rewritten COPY payload does not read back: " + again);
             }
@@ -148,7 +149,7 @@ public static class PgTargets
         }
     }
 
-    /// <summary>Payloads the COPY targets rewrote and read back; lets the replay test see the seeds get that far.</summary>
+    /// <summary>Payloads the COPY targets rewrote and read back, so a test can see the seeds get that far.</summary>
     public static long CopyPayloadsReadBack => Interlocked.Read(ref s_copyPayloadsReadBack);
 
     private static ReadOnlySpan<byte> FuzzMask => "m\t\n\r\\,;\"'|\b\u00fc"u8;

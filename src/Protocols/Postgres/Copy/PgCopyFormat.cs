@@ -1,6 +1,6 @@
 namespace Sluice.Protocols.Postgres;
 
-/// <summary>The data format of a COPY stream, from the statement's FORMAT option (or the old CSV/BINARY words).</summary>
+/// <summary>The data format of a COPY stream: the FORMAT option, or the old CSV/BINARY words.</summary>
 public enum PgCopyFormat
 {
     /// <summary>Tab-separated rows with backslash escapes; NULL is written as \N by default.</summary>

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace Sluice.Protocols.Postgres;
 
-/// <summary>Binary format: the PGCOPY header once, then length-prefixed fields per tuple until the -1 trailer.</summary>
+/// <summary>Binary format: the PGCOPY header once, then length-prefixed fields until the -1 trailer.</summary>
 public sealed partial class PgCopyRowRewriter
 {
     private const int BinaryHeaderFixedBytes = 19;
@@ -11,7 +11,8 @@ public sealed partial class PgCopyRowRewriter
     private const int BinaryKnownFlags = 0;
 
     /// <summary>"PGCOPY\n\377\r\n\0".</summary>
-    private static ReadOnlySpan<byte> BinarySignature => [0x50, 0x47, 0x43, 0x4F, 0x50, 0x59, 0x0A, 0xFF, 0x0D, 0x0A, 0x00];
+    private static ReadOnlySpan<byte> BinarySignature =>
+        [0x50, 0x47, 0x43, 0x4F, 0x50, 0x59, 0x0A, 0xFF, 0x0D, 0x0A, 0x00];
 
     private PgCopyRewriteStatus RewriteBinary(
         ReadOnlySpan<byte> payload,
@@ -84,7 +85,8 @@ public sealed partial class PgCopyRowRewriter
     /// <summary>Length of the header (signature, flags, extension) at the payload's start, or -1 if invalid.</summary>
     private static int BinaryHeaderLength(ReadOnlySpan<byte> payload)
     {
-        if (payload.Length < BinaryHeaderFixedBytes || !payload[..BinarySignature.Length].SequenceEqual(BinarySignature))
+        if (payload.Length < BinaryHeaderFixedBytes
+            || !payload[..BinarySignature.Length].SequenceEqual(BinarySignature))
         {
             return -1;
         }

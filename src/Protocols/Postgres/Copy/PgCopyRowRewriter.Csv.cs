@@ -1,6 +1,6 @@
 namespace Sluice.Protocols.Postgres;
 
-/// <summary>CSV format: quoted sections decoded for the masker, its output quoted when the server would quote it.</summary>
+/// <summary>CSV format: quoted sections decoded for the masker, its output quoted where the server quotes.</summary>
 public sealed partial class PgCopyRowRewriter
 {
     private PgCopyRewriteStatus RewriteCsvFields(
@@ -53,7 +53,8 @@ public sealed partial class PgCopyRowRewriter
                     value = scratch[..DecodeCsv(raw, scratch)];
                 }
 
-                status = EmitField(column, raw, value, isNull, true, destination, masker, ref position, ref maskedFields);
+                status = EmitField(
+                    column, raw, value, isNull, true, destination, masker, ref position, ref maskedFields);
             }
 
             if (status != PgCopyRewriteStatus.Unchanged)

@@ -108,7 +108,7 @@ public sealed partial class PgCopyRowRewriter
         return EmitField(column, raw, value, isNull, false, destination, masker, ref position, ref maskedFields);
     }
 
-    /// <summary>Undoes the text format's escapes; -1 when one decodes to a zero byte, which no text value holds.</summary>
+    /// <summary>Undoes the text escapes; -1 when one decodes to a zero byte, which no text value holds.</summary>
     private static int DecodeText(ReadOnlySpan<byte> raw, Span<byte> output)
     {
         int length = 0;

@@ -13,7 +13,8 @@ namespace Sluice.Protocols.Postgres;
 /// <remarks>
 /// <para>Text and CSV: PostgreSQL sends one row per CopyData, but the protocol does not promise it, so the
 /// rewriter checks: a payload must hold exactly one row ending in '\n' (a "\r\n" ending is accepted and kept;
-/// any other raw '\r' or '\n' outside CSV quotes, or a CSV quote left open, is <see cref="PgCopyRewriteStatus.NotOneRow"/>).
+/// any other raw '\r' or '\n' outside CSV quotes, or a CSV quote left open, is
+/// <see cref="PgCopyRewriteStatus.NotOneRow"/>).
 /// A field count other than the column count is <see cref="PgCopyRewriteStatus.Malformed"/>.</para>
 /// <para>Binary: the first payload must start with the PGCOPY header (any header extension is kept); a payload
 /// may then hold any number of whole tuples and the -1 trailer. A tuple cut short by the end of the payload is
@@ -162,7 +163,8 @@ public sealed partial class PgCopyRowRewriter
             && (_quote is (byte)'\r' or (byte)'\n' or >= 0x80 || _escape is (byte)'\r' or (byte)'\n' or >= 0x80
                 || _quote == _delimiter))
         {
-            throw new ArgumentException("the CSV quote and escape must be one-byte characters, quote not the delimiter");
+            throw new ArgumentException(
+                "the CSV quote and escape must be one-byte characters, the quote not the delimiter");
         }
     }
 

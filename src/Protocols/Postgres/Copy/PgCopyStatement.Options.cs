@@ -99,7 +99,8 @@ public sealed partial class PgCopyStatement
             switch (name)
             {
                 case "format":
-                    return SetFormat(argument.Kind is PgSqlTokenKind.Word or PgSqlTokenKind.String ? argument.Text : null);
+                    bool named = argument.Kind is PgSqlTokenKind.Word or PgSqlTokenKind.String;
+                    return SetFormat(named ? argument.Text : null);
                 case "delimiter":
                     return SetArgument(ref _delimiter, argument, "DELIMITER");
                 case "null":

@@ -105,7 +105,8 @@ public sealed partial class PgCopyStatement
             }
 
             string nullString = _null ?? (csv ? string.Empty : "\\N");
-            if (nullString.AsSpan().IndexOfAny('\r', '\n') >= 0 || nullString.Contains(delimiter, StringComparison.Ordinal))
+            if (nullString.AsSpan().IndexOfAny('\r', '\n') >= 0
+                || nullString.Contains(delimiter, StringComparison.Ordinal))
             {
                 return "NULL cannot contain CR, LF or the delimiter";
             }

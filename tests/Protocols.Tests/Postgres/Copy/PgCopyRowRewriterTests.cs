@@ -164,7 +164,8 @@ public sealed class PgCopyRowRewriterTests
 
         byte[] row = "1\tx\n"u8.ToArray();
         PgCopyFieldMasker longValue = PgCopyVectors.Replace(1, new string('\t', 100));
-        Assert.Equal(PgCopyRewriteStatus.DestinationTooSmall, rewriter.Rewrite(row, new byte[150], longValue, out _, out _));
+        Assert.Equal(
+            PgCopyRewriteStatus.DestinationTooSmall, rewriter.Rewrite(row, new byte[150], longValue, out _, out _));
         var (status, output, masked) = PgCopyVectors.Rewrite(rewriter, row, longValue);
         Assert.Equal(PgCopyRewriteStatus.Rewritten, status);
         Assert.Equal(1, masked);
@@ -253,11 +254,19 @@ public sealed class PgCopyRowRewriterTests
     }
 
     private static void AssertStatus(
-        PgCopyOptions options, int columns, string payload, PgCopyRewriteStatus expected, PgCopyFieldMasker? masker = null)
+        PgCopyOptions options,
+        int columns,
+        string payload,
+        PgCopyRewriteStatus expected,
+        PgCopyFieldMasker? masker = null)
     {
         var rewriter = new PgCopyRowRewriter(options, columns);
         PgCopyRewriteStatus status = rewriter.Rewrite(
-            Encoding.UTF8.GetBytes(payload), new byte[4096], masker ?? PgCopyVectors.Echo, out int written, out int masked);
+            Encoding.UTF8.GetBytes(payload),
+            new byte[4096],
+            masker ?? PgCopyVectors.Echo,
+            out int written,
+            out int masked);
         Assert.Equal(expected, status);
         Assert.Equal(0, written);
         Assert.Equal(0, masked);

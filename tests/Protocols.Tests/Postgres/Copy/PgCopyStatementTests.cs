@@ -178,7 +178,8 @@ public sealed class PgCopyStatementTests
         return statement!;
     }
 
-    private static void AssertOptions(PgCopyOptions options, PgCopyFormat format, char delimiter, string nullString, bool header)
+    private static void AssertOptions(
+        PgCopyOptions options, PgCopyFormat format, char delimiter, string nullString, bool header)
     {
         Assert.Equal(format, options.Format);
         if (format != PgCopyFormat.Binary)

@@ -61,7 +61,10 @@ public sealed class PgCopyVectorTests
     public void MaskOneColumnWithTrickyValues_OnlyThatFieldChangesAndDecodesBack(string vector)
     {
         string?[] replacements =
-            ["a\tb", "line\nbreak\r", "back\\slash", "semi;colon|pipe,comma", "q\"uote'", "ünï 🙂", "", null, "\\N", "NIL"];
+        [
+            "a\tb", "line\nbreak\r", "back\\slash", "semi;colon|pipe,comma", "q\"uote'", "ünï 🙂",
+            "", null, "\\N", "NIL",
+        ];
         foreach (string? replacement in replacements)
         {
             PgCopyOptions options = PgCopyVectors.OptionsFor(vector);
@@ -69,8 +72,10 @@ public sealed class PgCopyVectorTests
             var rewritten = new List<byte[]>();
             foreach (byte[] payload in PgCopyVectors.Load(vector))
             {
-                var (status, output, _) = PgCopyVectors.Rewrite(rewriter, payload, PgCopyVectors.Replace(2, replacement));
-                Assert.True(status is PgCopyRewriteStatus.Rewritten or PgCopyRewriteStatus.Unchanged, status.ToString());
+                var (status, output, _) =
+                    PgCopyVectors.Rewrite(rewriter, payload, PgCopyVectors.Replace(2, replacement));
+                Assert.True(
+                    status is PgCopyRewriteStatus.Rewritten or PgCopyRewriteStatus.Unchanged, status.ToString());
                 rewritten.Add(output);
             }
 
@@ -104,7 +109,8 @@ public sealed class PgCopyVectorTests
         }
 
         Assert.True(rewriter.TrailerSeen);
-        Assert.Equal(PgCopyRewriteStatus.Malformed, PgCopyVectors.Rewrite(rewriter, payloads[1], PgCopyVectors.Echo).Status);
+        Assert.Equal(
+            PgCopyRewriteStatus.Malformed, PgCopyVectors.Rewrite(rewriter, payloads[1], PgCopyVectors.Echo).Status);
     }
 
     [Fact]
