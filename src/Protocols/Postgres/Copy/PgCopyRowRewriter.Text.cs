@@ -184,18 +184,19 @@ public sealed partial class PgCopyRowRewriter
     /// </summary>
     private int EncodeTextInPlace(Span<byte> region, int length)
     {
+        int first = region[..length].IndexOfAny(_textEscaped);
+        if (first < 0)
+        {
+            return length;
+        }
+
         int extra = 0;
-        for (int i = 0; i < length; i++)
+        for (int i = first; i < length; i++)
         {
             if (TextEscapeLetter(region[i]) != 0)
             {
                 extra++;
             }
-        }
-
-        if (extra == 0)
-        {
-            return length;
         }
 
         int total = length + extra;

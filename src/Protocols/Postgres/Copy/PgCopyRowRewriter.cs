@@ -43,6 +43,7 @@ public sealed partial class PgCopyRowRewriter
     private readonly bool _hasHeaderLine;
     private readonly int _columnCount;
     private readonly SearchValues<byte> _csvUnquotedStops;
+    private readonly SearchValues<byte> _textEscaped;
     private byte[] _scratch = new byte[InitialScratchBytes];
     private bool _headerDone;
     private bool _trailerSeen;
@@ -66,6 +67,7 @@ public sealed partial class PgCopyRowRewriter
         _columnCount = columnCount;
         _headerDone = !_hasHeaderLine && _format != PgCopyFormat.Binary;
         _csvUnquotedStops = SearchValues.Create([_delimiter, _quote, (byte)'\n', (byte)'\r']);
+        _textEscaped = SearchValues.Create([0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, (byte)'\\', _delimiter]);
         Validate();
     }
 
