@@ -13,6 +13,8 @@ public static class PgTargets
 {
     private const int MaxMessageBytes = 1 << 16;
 
+    private static long s_copyPayloadsReadBack;
+
     /// <summary>Client-to-server stream: startup-phase packets until a StartupMessage, then typed messages.</summary>
     public static void Frontend(ReadOnlySpan<byte> data)
     {
@@ -61,6 +63,113 @@ public static class PgTargets
             Guard(() => DecodeBackend(frame, scram, ref finalSent));
             buffer = buffer.Slice(length);
         }
+    }
+
+    /// <summary>COPY OUT rows in text format; see <see cref="Copy"/> for the input layout.</summary>
+    public static void CopyText(ReadOnlySpan<byte> data) => Copy(data, PgCopyFormat.Text);
+
+    /// <summary>COPY OUT rows in CSV format; see <see cref="Copy"/> for the input layout.</summary>
+    public static void CopyCsv(ReadOnlySpan<byte> data) => Copy(data, PgCopyFormat.Csv);
+
+    /// <summary>COPY OUT tuples in binary format; see <see cref="Copy"/> for the input layout.</summary>
+    public static void CopyBinary(ReadOnlySpan<byte> data) => Copy(data, PgCopyFormat.Binary);
+
+    /// <summary>
+    /// Byte 0: column count (low 4 bits), HEADER (0x10), non-default delimiter/NULL/quote/escape (0x20). Then
+    /// CopyData payloads, each after a big-endian UInt16 length (a short last one takes the rest). Every payload
+    /// goes through a rewriter that masks column 1 with awkward bytes and column 2 with NULL; a second rewriter
+    /// must then read each output back as one well-formed row holding the masked values. The rewriter must never
+    /// throw, and with a buffer of <see cref="PgCopyRowRewriter.MaxRewrittenLength"/> never run short.
+    /// </summary>
+    private static void Copy(ReadOnlySpan<byte> data, PgCopyFormat format)
+    {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        int columns = data[0] & 0x0F;
+        bool custom = (data[0] & 0x20) != 0;
+        var options = new PgCopyOptions
+        {
+            Format = format,
+            Header = (data[0] & 0x10) != 0 && format != PgCopyFormat.Binary,
+            Delimiter = (custom, format == PgCopyFormat.Csv) switch
+            {
+                (true, true) => (byte)';',
+                (true, false) => (byte)'|',
+                (false, true) => (byte)',',
+                _ => (byte)'\t',
+            },
+            Null = (custom, format == PgCopyFormat.Csv) switch
+            {
+                (true, true) => "NIL",
+                (true, false) => "nil",
+                (false, true) => string.Empty,
+                _ => "\\N",
+            },
+            Quote = custom ? (byte)'\'' : (byte)'"',
+            Escape = custom ? (byte)'\\' : (byte)'"',
+        };
+        var writer = new PgCopyRowRewriter(options, columns);
+        var reader = new PgCopyRowRewriter(options, columns);
+        var output = new byte[PgCopyRowRewriter.MaxRewrittenLength(data.Length, columns)];
+        var echo = new byte[output.Length];
+        data = data[1..];
+        while (!data.IsEmpty)
+        {
+            int length = data.Length >= 2 ? Math.Min((data[0] << 8) | data[1], data.Length - 2) : data.Length;
+            ReadOnlySpan<byte> payload = data.Length >= 2 ? data.Slice(2, length) : data;
+            data = data[(data.Length >= 2 ? 2 + length : data.Length)..];
+
+            PgCopyRewriteStatus status = writer.Rewrite(payload, output, MaskForFuzz, out int written, out _);
+            if (status is PgCopyRewriteStatus.NotOneRow or PgCopyRewriteStatus.Malformed)
+            {
+                return;
+            }
+
+            if (status is not (PgCopyRewriteStatus.Rewritten or PgCopyRewriteStatus.Unchanged))
+            {
+                throw new InvalidOperationException("COPY rewrite ran short with a MaxRewrittenLength buffer");
+            }
+
+            if (status == PgCopyRewriteStatus.Unchanged && !output.AsSpan(0, written).SequenceEqual(payload))
+            {
+                throw new InvalidOperationException("an unchanged COPY payload was not copied exactly");
+            }
+
+            ReadOnlySpan<byte> rewritten = output.AsSpan(0, written);
+            PgCopyRewriteStatus again = reader.Rewrite(rewritten, echo, CheckMasked, out int echoed, out _);
+            if (again != PgCopyRewriteStatus.Unchanged || !echo.AsSpan(0, echoed).SequenceEqual(rewritten))
+            {
+                throw new InvalidOperationException("a rewritten COPY payload does not read back: " + again);
+            }
+
+            Interlocked.Increment(ref s_copyPayloadsReadBack);
+        }
+    }
+
+    /// <summary>Payloads the COPY targets rewrote and read back, so a test can see the seeds get that far.</summary>
+    public static long CopyPayloadsReadBack => Interlocked.Read(ref s_copyPayloadsReadBack);
+
+    private static ReadOnlySpan<byte> FuzzMask => "m\t\n\r\\,;\"'|\b\u00fc"u8;
+
+    private static int MaskForFuzz(int column, ReadOnlySpan<byte> value, bool isNull, Span<byte> destination) =>
+        column switch
+        {
+            1 => FuzzMask.TryCopyTo(destination) ? FuzzMask.Length : PgCopyMaskResult.DestinationTooSmall,
+            2 => PgCopyMaskResult.Null,
+            _ => PgCopyMaskResult.Unchanged,
+        };
+
+    private static int CheckMasked(int column, ReadOnlySpan<byte> value, bool isNull, Span<byte> destination)
+    {
+        if ((column == 1 && (isNull || !value.SequenceEqual(FuzzMask))) || (column == 2 && !isNull))
+        {
+            throw new InvalidOperationException("a masked COPY field reads back as something else");
+        }
+
+        return PgCopyMaskResult.Unchanged;
     }
 
     private static bool StartupIsNotFinal(byte[] frame)

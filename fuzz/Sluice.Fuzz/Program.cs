@@ -10,13 +10,22 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("pg-frontend" or "pg-backend"))
+        ReadOnlySpanAction? target = args.Length == 0 ? null : args[0] switch
         {
-            Console.Error.WriteLine("usage: Sluice.Fuzz pg-frontend|pg-backend [--replay DIR]");
+            "pg-frontend" => PgTargets.Frontend,
+            "pg-backend" => PgTargets.Backend,
+            "pg-copy-text" => PgTargets.CopyText,
+            "pg-copy-csv" => PgTargets.CopyCsv,
+            "pg-copy-binary" => PgTargets.CopyBinary,
+            _ => null,
+        };
+        if (target is null)
+        {
+            Console.Error.WriteLine(
+                "usage: Sluice.Fuzz pg-frontend|pg-backend|pg-copy-text|pg-copy-csv|pg-copy-binary [--replay DIR]");
             return 2;
         }
 
-        ReadOnlySpanAction target = args[0] == "pg-frontend" ? PgTargets.Frontend : PgTargets.Backend;
         if (args.Length == 3 && args[1] == "--replay")
         {
             foreach (string file in Directory.EnumerateFiles(args[2]))

@@ -14,7 +14,7 @@ public sealed class FuzzCorpusReplayTests
         get
         {
             var data = new TheoryData<string, string>();
-            foreach (string target in new[] { "pg-frontend", "pg-backend" })
+            foreach (string target in Targets)
             {
                 foreach (string file in Directory.EnumerateFiles(CorpusDirectory(target)).Order())
                 {
@@ -26,11 +26,16 @@ public sealed class FuzzCorpusReplayTests
         }
     }
 
+    private static readonly string[] Targets =
+        ["pg-frontend", "pg-backend", "pg-copy-text", "pg-copy-csv", "pg-copy-binary"];
+
     [Fact]
     public void Corpus_HasSeedsForEveryTarget()
     {
-        Assert.True(Directory.EnumerateFiles(CorpusDirectory("pg-frontend")).Count() >= 3);
-        Assert.True(Directory.EnumerateFiles(CorpusDirectory("pg-backend")).Count() >= 3);
+        foreach (string target in Targets)
+        {
+            Assert.True(Directory.EnumerateFiles(CorpusDirectory(target)).Count() >= 3, target);
+        }
     }
 
     [Theory]
@@ -38,9 +43,14 @@ public sealed class FuzzCorpusReplayTests
     public void Seed_WholeTruncatedAndMutated_ThrowsNothingButProtocolErrors(string target, string file)
     {
         byte[] seed = File.ReadAllBytes(Path.Combine(CorpusDirectory(target), file));
-        Action<byte[]> run = target == "pg-frontend"
-            ? data => PgTargets.Frontend(data)
-            : data => PgTargets.Backend(data);
+        Action<byte[]> run = target switch
+        {
+            "pg-frontend" => data => PgTargets.Frontend(data),
+            "pg-backend" => data => PgTargets.Backend(data),
+            "pg-copy-text" => data => PgTargets.CopyText(data),
+            "pg-copy-csv" => data => PgTargets.CopyCsv(data),
+            _ => data => PgTargets.CopyBinary(data),
+        };
 
         run(seed);
         for (int length = 0; length < seed.Length; length += 1 + (length / 64))
