@@ -177,6 +177,86 @@ public sealed class PgMaskingBypassTests(PostgresFixture postgres) : IAsyncLifet
         Assert.Contains("values masked in this session", replay.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("COPY customers TO STDOUT", '\t', new[] { 1, 2, 3, 4, 5 })]
+    [InlineData("COPY customers TO STDOUT (FORMAT csv)", ',', new[] { 1, 2, 3, 4, 5 })]
+    [InlineData("COPY public.customers (id, ssn, notes) TO STDOUT (FORMAT csv, HEADER)", ',', new[] { 1 })]
+    [InlineData("COPY (SELECT id, upper(email), ssn AS x FROM customers ORDER BY id) TO STDOUT", '\t', new[] { 1, 2 })]
+    public async Task CopyOut_FromATableOrAQuery_IsMaskedFieldByField(string sql, char delimiter, int[] maskedColumns)
+    {
+        await using var direct = DirectConnection();
+        await direct.OpenAsync();
+        await using var through = await _gateway.OpenAsync();
+
+        var expected = await CopyLinesAsync(direct, sql, delimiter);
+        var actual = await CopyLinesAsync(through, sql, delimiter);
+        Assert.True(expected.Count >= 10_000);
+        if (sql.Contains("HEADER", StringComparison.Ordinal))
+        {
+            Assert.Equal(expected[0], actual[0]);
+            expected.RemoveAt(0);
+            actual.RemoveAt(0);
+        }
+
+        AssertMasked(expected, actual, maskedColumns);
+    }
+
+    [Fact]
+    public async Task CopyOut_Binary_IsMaskedAndStaysValidBinary()
+    {
+        const string sql = "COPY (SELECT id, ssn, card_number FROM customers WHERE id <= 50 ORDER BY id) TO STDOUT (FORMAT binary)";
+        await using var direct = DirectConnection();
+        await direct.OpenAsync();
+        await using var through = await _gateway.OpenAsync();
+        var expected = await BinaryRowsAsync(direct, sql);
+        var actual = await BinaryRowsAsync(through, sql);
+        AssertMasked(expected, actual, [1, 2]);
+        Assert.All(actual.Zip(expected), p => Assert.EndsWith(p.Second[2][^4..], p.First[2], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CopyOut_OfFreeText_RunsTheDetectors()
+    {
+        await using var through = await _gateway.OpenAsync();
+        var lines = await CopyLinesAsync(through, "COPY tickets TO STDOUT", '\t');
+        Assert.DoesNotContain("jane.doe@", lines[0][1], StringComparison.Ordinal);
+        Assert.DoesNotContain("4111 1111 1111 1111", lines[0][1], StringComparison.Ordinal);
+        Assert.Equal("No personal data here", lines[1][1]);
+    }
+
+    [Fact]
+    public async Task CopyOut_ThatCannotBeMasked_IsRefused_NotPassedThrough()
+    {
+        await using var through = await _gateway.OpenAsync();
+        var error = await Assert.ThrowsAnyAsync<Exception>(
+            () => CopyLinesAsync(through, "COPY customers TO STDOUT (FORMAT text, ENCODING 'LATIN1')", '\t'));
+        var postgresError = error as PostgresException ?? error.InnerException as PostgresException;
+        Assert.NotNull(postgresError);
+        Assert.Equal("58000", postgresError.SqlState);
+    }
+
+    private static async Task<List<string[]>> CopyLinesAsync(NpgsqlConnection connection, string sql, char delimiter)
+    {
+        using var reader = await connection.BeginTextExportAsync(sql);
+        var text = await reader.ReadToEndAsync();
+        return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(delimiter))];
+    }
+
+    private static async Task<List<string[]>> BinaryRowsAsync(NpgsqlConnection connection, string sql)
+    {
+        var rows = new List<string[]>();
+        await using var reader = await connection.BeginBinaryExportAsync(sql);
+        while (await reader.StartRowAsync() != -1)
+        {
+            var id = await reader.ReadAsync<int>();
+            var ssn = reader.IsNull ? "NULL" : await reader.ReadAsync<string>();
+            var card = reader.IsNull ? "NULL" : await reader.ReadAsync<string>();
+            rows.Add([id.ToString(System.Globalization.CultureInfo.InvariantCulture), ssn, card]);
+        }
+
+        return rows;
+    }
+
     private NpgsqlConnection DirectConnection() => new(postgres.UpstreamConnectionString);
 
     private static void AssertMasked(List<string[]> direct, List<string[]> masked, int[] maskedColumns)

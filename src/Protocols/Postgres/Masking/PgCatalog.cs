@@ -18,7 +18,7 @@ internal sealed class PgCatalog : IAsyncDisposable
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
     private const string RelationsQuery = """
-        SELECT c.oid::text, n.nspname, c.relname, c.relkind::text, a.attnum::text, a.attname
+        SELECT c.oid::text, n.nspname, c.relname, c.relkind::text, a.attnum::text, a.attname, a.atttypid::text
         FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -108,19 +108,22 @@ internal sealed class PgCatalog : IAsyncDisposable
 
         var array = "{" + string.Join(',', missing) + "}";
         var rows = await QueryAsync(RelationsQuery, array, cancellationToken);
-        var builders = new Dictionary<uint, (string Schema, string Name, char Kind, Dictionary<short, string> Columns)>();
+        var builders = new Dictionary<uint, (string Schema, string Name, char Kind, Dictionary<short, string> Columns,
+            Dictionary<short, uint> Types)>();
         foreach (var row in rows)
         {
             var oid = uint.Parse(row[0]!, System.Globalization.CultureInfo.InvariantCulture);
             if (!builders.TryGetValue(oid, out var entry))
             {
-                entry = (row[1]!, row[2]!, row[3]![0], new Dictionary<short, string>());
+                entry = (row[1]!, row[2]!, row[3]![0], new Dictionary<short, string>(), new Dictionary<short, uint>());
                 builders[oid] = entry;
             }
 
             if (row[4] is { } attnum)
             {
-                entry.Columns[short.Parse(attnum, System.Globalization.CultureInfo.InvariantCulture)] = row[5]!;
+                var number = short.Parse(attnum, System.Globalization.CultureInfo.InvariantCulture);
+                entry.Columns[number] = row[5]!;
+                entry.Types[number] = uint.Parse(row[6]!, System.Globalization.CultureInfo.InvariantCulture);
             }
         }
 
@@ -145,9 +148,9 @@ internal sealed class PgCatalog : IAsyncDisposable
             // A relation the catalog does not know (dropped meanwhile) is remembered as unknown: its columns are
             // then treated as derived, which masks them when the statement reads a protected table.
             _relations[oid] = builders.TryGetValue(oid, out var b)
-                ? new PgRelation(oid, b.Schema, b.Name, b.Kind, b.Columns,
+                ? new PgRelation(oid, b.Schema, b.Name, b.Kind, b.Columns, b.Types,
                     bases.TryGetValue(oid, out var list) ? list : [])
-                : new PgRelation(oid, "", "", '?', new Dictionary<short, string>(), []);
+                : new PgRelation(oid, "", "", '?', new Dictionary<short, string>(), new Dictionary<short, uint>(), []);
         }
     }
 
@@ -180,6 +183,75 @@ internal sealed class PgCatalog : IAsyncDisposable
             _names[name] = found.TryGetValue(name, out var kind) ? kind : PgNameKind.Other;
         }
     }
+
+    /// <summary>
+    /// The relation a COPY names, as the side connection's search path finds it (the role's default path), or
+    /// null when there is none. Loads its columns too.
+    /// </summary>
+    public async Task<PgRelation?> ResolveTableAsync(string? schema, string table, CancellationToken cancellationToken)
+    {
+        var name = schema is null ? QuoteIdentifier(table) : $"{QuoteIdentifier(schema)}.{QuoteIdentifier(table)}";
+        var rows = await QueryAsync("SELECT pg_catalog.to_regclass($1)::pg_catalog.oid::text", name, cancellationToken);
+        if (rows.Count != 1 || rows[0][0] is not { } text)
+        {
+            return null;
+        }
+
+        var oid = uint.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+        await ResolveRelationsAsync([oid], cancellationToken);
+        return _relations.TryGetValue(oid, out var relation) ? relation : null;
+    }
+
+    /// <summary>
+    /// The columns a query would return, with their provenance, learnt by preparing (not running) it on the side
+    /// connection: how a COPY (query) TO STDOUT is masked.
+    /// </summary>
+    public async Task<PgFieldDescription[]> DescribeAsync(string query, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _side ??= await PgUpstreamConnection.OpenAsync(
+                _connection, SideStartupParameters(), _maxMessageBytes, cancellationToken);
+            var output = new ArrayBufferWriter<byte>(256);
+            PgWriter.Parse(output, "", query, []);
+            PgWriter.Describe(output, 'S', "");
+            PgWriter.Sync(output);
+            await _side.Stream.WriteAsync(output.WrittenMemory, cancellationToken);
+            await _side.Stream.FlushAsync(cancellationToken);
+
+            PgFieldDescription[]? fields = null;
+            string? error = null;
+            while (true)
+            {
+                var frame = await PgStreamFrames.ReadMessageAsync(_side.Stream, _maxMessageBytes, cancellationToken);
+                switch ((PgBackendMessageType)frame[0])
+                {
+                    case PgBackendMessageType.RowDescription:
+                        fields = new PgFieldDescription[PgMessages.RowDescriptionCount(frame)];
+                        PgMessages.RowDescription(frame, fields);
+                        break;
+                    case PgBackendMessageType.NoData:
+                        fields = [];
+                        break;
+                    case PgBackendMessageType.ErrorResponse:
+                        var e = PgMessages.ErrorOrNotice(frame);
+                        error = $"{e.Code} {e.Message}";
+                        break;
+                    case PgBackendMessageType.ReadyForQuery:
+                        return error is null && fields is not null
+                            ? fields
+                            : throw new PgCatalogException($"cannot describe the query of a COPY: {error ?? "no description"}");
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>The base tables of every view among <paramref name="names"/> (already resolved).</summary>
     public IEnumerable<(string Schema, string Table)> BaseTablesOfViewsNamed(IEnumerable<string> names)
@@ -356,7 +428,7 @@ internal sealed class PgCatalog : IAsyncDisposable
 /// <summary>A table, view or other relation as the catalog describes it.</summary>
 internal sealed record PgRelation(
     uint Oid, string Schema, string Name, char Kind, IReadOnlyDictionary<short, string> Columns,
-    IReadOnlyList<(string Schema, string Table)> BaseTables)
+    IReadOnlyDictionary<short, uint> ColumnTypes, IReadOnlyList<(string Schema, string Table)> BaseTables)
 {
     public bool IsView => Kind is 'v' or 'm';
 

@@ -25,8 +25,12 @@ internal sealed record PgExpectation(
     short[]? ResultFormats = null,
     bool ReadsProtected = false,
     char CloseTarget = '\0',
-    bool[]? StatementFlags = null)
+    bool[]? StatementFlags = null,
+    PgCopyPlan?[]? CopyPlans = null)
 {
+    /// <summary>The COPY plan of the <paramref name="index"/>th statement, if it is a COPY TO STDOUT.</summary>
+    public PgCopyPlan? CopyPlanOf(int index) => CopyPlans is { } plans && index < plans.Length ? plans[index] : null;
+
     /// <summary>
     /// Whether the <paramref name="index"/>th statement of a simple query may read a protected table. Past the
     /// statements the split found, every statement's flag counts: a miscount can only mask more.

@@ -50,7 +50,10 @@ internal sealed partial class PgResultMasking
                 if (IsDdl(PgMessages.CommandTag(frame)))
                 {
                     _catalog.Invalidate();
+                    _copyPlans.Clear();
                 }
+
+                _copyRewriter = null;
 
                 EndResult(head);
                 break;
@@ -61,6 +64,7 @@ internal sealed partial class PgResultMasking
                 Dequeue(PgExpectationKind.Execute);
                 break;
             case PgBackendMessageType.ErrorResponse:
+                _copyRewriter = null;
                 OnError(head);
                 break;
             case PgBackendMessageType.ReadyForQuery:
@@ -70,7 +74,12 @@ internal sealed partial class PgResultMasking
                 break;
             case PgBackendMessageType.CopyOutResponse:
             case PgBackendMessageType.CopyBothResponse:
-                return CopyOut(head);
+                return CopyOut(frame, head);
+            case PgBackendMessageType.CopyData when _copyRewriter is not null:
+                return MaskCopyData(frame, out rewritten);
+            case PgBackendMessageType.CopyDone:
+                _copyRewriter = null;
+                break;
         }
 
         return PgRelayOutcome.Continue;
@@ -264,17 +273,84 @@ internal sealed partial class PgResultMasking
     }
 
     /// <summary>
-    /// COPY TO STDOUT streams rows without column provenance. Until COPY data is masked field by field, a COPY
-    /// whose data may need masking is refused rather than passed through.
+    /// COPY TO STDOUT streams rows without column provenance: the plan was made from the COPY statement when the
+    /// client sent it. The stream must be what the plan expects (columns, format), or the session ends.
     /// </summary>
-    private static PgRelayOutcome CopyOut(PgExpectation? head)
+    private PgRelayOutcome CopyOut(ReadOnlySpan<byte> frame, PgExpectation? head)
     {
-        if (head is { ReadsProtected: false })
+        _copyRewriter = null;
+        var plan = head?.Kind switch
         {
-            return PgRelayOutcome.Continue;
+            PgExpectationKind.Query => head.CopyPlanOf(_queryStatement),
+            PgExpectationKind.Execute => head.CopyPlanOf(0),
+            _ => null,
+        };
+        if (plan is null)
+        {
+            // Only a COPY the gateway has planned may stream: any other (COPY BOTH for replication, a COPY the
+            // statement split did not find) is refused.
+            throw new MaskingException("a COPY stream arrived that the gateway did not plan to mask");
         }
 
-        throw new MaskingException("COPY TO STDOUT of data that may need masking cannot be masked yet");
+        if (plan.Refusal is { } refusal)
+        {
+            throw new MaskingException($"this COPY cannot be masked: {refusal}");
+        }
+
+        var columns = PgCopyOutResponse.Read(frame, out var binary);
+        if (columns != plan.ColumnCount || !PgCopyOutResponse.Matches(plan.Options.Format, binary))
+        {
+            throw new MaskingException("the COPY stream does not have the columns or format its statement announced");
+        }
+
+        if (plan.Plan is { } masking)
+        {
+            _copyRewriter = new PgCopyRowRewriter(plan.Options, columns);
+            _copyMasker = (column, value, isNull, destination) =>
+            {
+                if (isNull || !masking.Masks(column))
+                {
+                    return PgCopyMaskResult.Unchanged;
+                }
+
+                var written = masking.MaskValue(column, value, destination, out var changed);
+                return !changed ? PgCopyMaskResult.Unchanged
+                    : written == int.MinValue ? PgCopyMaskResult.DestinationTooSmall
+                    : written;
+            };
+        }
+
+        return PgRelayOutcome.Continue;
+    }
+
+    /// <summary>Rewrites one CopyData of a masked COPY; the replacement frame is built in the row buffer.</summary>
+    private PgRelayOutcome MaskCopyData(scoped ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> rewritten)
+    {
+        rewritten = default;
+        var payload = frame[5..];
+        while (true)
+        {
+            var status = _copyRewriter!.Rewrite(payload, _rowBuffer.AsSpan(5), _copyMasker!, out var written, out var masked);
+            switch (status)
+            {
+                case PgCopyRewriteStatus.Unchanged:
+                    return PgRelayOutcome.Continue;
+                case PgCopyRewriteStatus.Rewritten:
+                    _rowBuffer[0] = (byte)PgBackendMessageType.CopyData;
+                    BinaryPrimitives.WriteInt32BigEndian(_rowBuffer.AsSpan(1), written + 4);
+                    rewritten = _rowBuffer.AsSpan(0, written + 5);
+                    MaskedCells += masked;
+                    return PgRelayOutcome.Continue;
+                case PgCopyRewriteStatus.DestinationTooSmall when _rowBuffer.Length < MaxRowBufferBytes:
+                    var size = Math.Min(MaxRowBufferBytes, Math.Max(_rowBuffer.Length * 2,
+                        PgCopyRowRewriter.MaxRewrittenLength(payload.Length, _copyRewriter.ColumnCount) + 5));
+                    ArrayPool<byte>.Shared.Return(_rowBuffer);
+                    _rowBuffer = ArrayPool<byte>.Shared.Rent(size);
+                    break;
+                default:
+                    throw new MaskingException($"a COPY row could not be masked ({status})");
+            }
+        }
     }
 
     private static bool IsDdl(ReadOnlySpan<byte> tag) =>

@@ -22,10 +22,16 @@ internal sealed partial class PgResultMasking
                 }
 
                 var sql = Encoding.UTF8.GetString(text);
+                var statements = PgSqlNames.SplitStatements(sql) ?? [sql];
+                if (CopyPlans(statements, readsProtected, out var copyPlans) is { } pendingCopy)
+                {
+                    return PgRelayOutcome.Wait(pendingCopy);
+                }
+
                 RememberCursors(sql, readsProtected);
                 Expect(new PgExpectation(
                     PgExpectationKind.Query, ReadsProtected: readsProtected,
-                    StatementFlags: readsProtected ? StatementFlags(sql) : null));
+                    StatementFlags: readsProtected ? StatementFlags(sql) : null, CopyPlans: copyPlans));
                 break;
             }
 
@@ -38,8 +44,15 @@ internal sealed partial class PgResultMasking
                     return PgRelayOutcome.Wait(lookup);
                 }
 
-                RememberCursors(Encoding.UTF8.GetString(text), readsProtected);
+                var sql = Encoding.UTF8.GetString(text);
+                if (CopyPlans([sql], readsProtected, out var copyPlans) is { } pendingCopy)
+                {
+                    return PgRelayOutcome.Wait(pendingCopy);
+                }
+
+                RememberCursors(sql, readsProtected);
                 _statementReadsProtected[Key(name)] = readsProtected;
+                _statementCopyPlans[Key(name)] = copyPlans?[0];
                 Expect(new PgExpectation(PgExpectationKind.Parse, Key(name)));
                 break;
             }
@@ -49,7 +62,8 @@ internal sealed partial class PgResultMasking
                 var (portal, statement, formats) = ReadBind(frame);
                 var portalInfo = new PgExpectation(
                     PgExpectationKind.Execute, portal, statement, formats,
-                    _statementReadsProtected.TryGetValue(statement, out var flag) && flag);
+                    _statementReadsProtected.TryGetValue(statement, out var flag) && flag,
+                    CopyPlans: _statementCopyPlans.TryGetValue(statement, out var copy) && copy is not null ? [copy] : null);
                 _portals[portal] = portalInfo;
                 Expect(new PgExpectation(PgExpectationKind.Bind, portal, statement));
                 break;
@@ -93,6 +107,82 @@ internal sealed partial class PgResultMasking
 
         return PgRelayOutcome.Continue;
     }
+
+    /// <summary>
+    /// Plans for every COPY … TO STDOUT among the statements, or a task that works out the missing ones (they need
+    /// the catalog); the caller waits for it and inspects the message again. Null plans when there is no COPY.
+    /// </summary>
+    private Task? CopyPlans(List<string> statements, bool readsProtected, out PgCopyPlan?[]? plans)
+    {
+        plans = null;
+        for (var i = 0; i < statements.Count; i++)
+        {
+            var sql = statements[i];
+            if (!PgCopyStatement.TryParse(sql, out var copy) || copy is null || !copy.IsToStdout)
+            {
+                continue;
+            }
+
+            if (!_copyPlans.TryGetValue(sql, out var plan))
+            {
+                return PlanCopyAsync(sql, copy, readsProtected);
+            }
+
+            plans ??= new PgCopyPlan?[statements.Count];
+            plans[i] = plan;
+        }
+
+        return null;
+    }
+
+    private async Task PlanCopyAsync(string sql, PgCopyStatement copy, bool readsProtected)
+    {
+        _copyPlans[sql] = await BuildCopyPlanAsync(copy, readsProtected);
+    }
+
+    private async Task<PgCopyPlan> BuildCopyPlanAsync(PgCopyStatement copy, bool readsProtected)
+    {
+        if (copy.UnsupportedReason is { } reason)
+        {
+            return PgCopyPlan.Refused(reason);
+        }
+
+        var format = copy.Options.Format == PgCopyFormat.Binary ? (short)1 : (short)0;
+        PgFieldDescription[] fields;
+        if (copy.Query is { } query)
+        {
+            fields = await _catalog.DescribeAsync(query, CancellationToken.None);
+            var oids = fields.Where(f => f.TableOid != 0).Select(f => f.TableOid).Distinct().ToList();
+            await _catalog.ResolveRelationsAsync(oids, CancellationToken.None);
+            readsProtected |= ReadsProtectedText(query);
+        }
+        else
+        {
+            var relation = await _catalog.ResolveTableAsync(copy.Schema, copy.Table!, CancellationToken.None);
+            if (relation is null || !relation.IsKnown)
+            {
+                return PgCopyPlan.Refused($"the gateway cannot find table \"{copy.Table}\" to mask its COPY");
+            }
+
+            var byName = relation.Columns.ToDictionary(c => c.Value, c => c.Key, StringComparer.Ordinal);
+            var numbers = copy.Columns?.Select(c => byName.TryGetValue(c, out var n) ? n : (short)0).ToList()
+                ?? [.. relation.Columns.Keys.Order()];
+            if (numbers.Contains((short)0))
+            {
+                return PgCopyPlan.Refused("a column of the COPY is not in its table");
+            }
+
+            fields = [.. numbers.Select(n => new PgFieldDescription(
+                relation.Columns[n], relation.Oid, n, relation.ColumnTypes[n], -1, -1, format))];
+        }
+
+        var plan = BuildPlan(fields, [format], readsProtected);
+        return new PgCopyPlan(copy.Options, fields.Length, plan.Plan);
+    }
+
+    /// <summary>The inner query of a COPY, judged like any statement (its names are resolved by now or next time).</summary>
+    private bool ReadsProtectedText(string query) =>
+        ReadsProtected(Encoding.UTF8.GetBytes(query), out var lookup) || lookup is not null;
 
     /// <summary>
     /// Per statement of a multi-statement query, whether it may read a protected table, so that a harmless

@@ -32,6 +32,9 @@ internal sealed partial class PgResultMasking : IDisposable
     private readonly Dictionary<string, bool> _statementReadsProtected = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PgExpectation> _portals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> _cursorReadsProtected = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PgCopyPlan?> _statementCopyPlans = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PgCopyPlan> _copyPlans =
+        new(StringComparer.Ordinal);
 
     // Backend side.
     private readonly Dictionary<string, PgFieldDescription[]> _statementFields = new(StringComparer.Ordinal);
@@ -39,6 +42,8 @@ internal sealed partial class PgResultMasking : IDisposable
     private PortalPlan? _queryResult;
     private int _queryStatement;
     private byte[] _rowBuffer = ArrayPool<byte>.Shared.Rent(4096);
+    private PgCopyRowRewriter? _copyRewriter;
+    private PgCopyFieldMasker? _copyMasker;
 
     public PgResultMasking(MaskingScope scope, PgCatalog catalog)
     {
