@@ -208,7 +208,8 @@ public static partial class Detectors
     }
 
     /// <summary>
-    /// "-----BEGIN [A-Z ]*PRIVATE KEY-----" through the matching "-----END ...-----" line. A block without its
+    /// "-----BEGIN [A-Z ]*PRIVATE KEY[A-Z ]*-----" (PKCS#8, RSA, EC, OpenSSH, encrypted, and PGP's "PRIVATE KEY
+    /// BLOCK") through the matching "-----END ...-----" line. A block without its
     /// END line runs to the end of the value: a truncated key is still a secret.
     /// </summary>
     private static int FindPem(ReadOnlySpan<byte> s, int from, out int start)
@@ -234,7 +235,7 @@ public static partial class Detectors
             }
 
             ReadOnlySpan<byte> label = s[labelStart..p];
-            if (!label.EndsWith("PRIVATE KEY"u8) || !s[p..].StartsWith(dashes))
+            if (label.IndexOf("PRIVATE KEY"u8) < 0 || !s[p..].StartsWith(dashes))
             {
                 continue;
             }
