@@ -102,7 +102,10 @@ public class MaskingBenchmarks
         new() { Name = name, Table = "customers", Column = column, Strategy = new MaskStrategy(kind) };
 
     private static MaskRule Detector(DetectorKind kind) =>
-        new() { Name = Detectors.ConfigName(kind), Detector = kind, Strategy = new MaskStrategy(MaskStrategyKind.Redact) };
+        new()
+        {
+            Name = Detectors.ConfigName(kind), Detector = kind, Strategy = new MaskStrategy(MaskStrategyKind.Redact),
+        };
 
     private static byte[] T(string value) => Encoding.UTF8.GetBytes(value);
 

@@ -129,7 +129,7 @@ public static partial class Detectors
                 break;
             }
 
-            if (ByteAt(s, q, (byte)'.'))
+            if (ByteAt(s, q, (byte)'.') && DigitAt(s, q + 1))
             {
                 int tail = run <= 3 && groups <= 6 ? IPv4End(s, p) : -1;
                 if (tail < 0)

@@ -24,7 +24,8 @@ internal static class DetectorSamples
     {
         [DetectorKind.Email] =
         [
-            "alice@example.com", "first.last@example.co.uk", "user+tag@sub.domain.org", "x_y-z%1@mail-server.example.net",
+            "alice@example.com", "first.last@example.co.uk", "user+tag@sub.domain.org",
+            "x_y-z%1@mail-server.example.net",
             "a@b.co", "UPPER@EXAMPLE.COM", "12345@numbers.io", "dev.ops@my-company.travel", "jane.doe99@uni.edu",
             "bob@xn--bcher-kva.example",
         ],

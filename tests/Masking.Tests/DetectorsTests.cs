@@ -20,6 +20,14 @@ public sealed class DetectorsTests
         Assert.True(Detectors.TryFind(kind, text, out int start, out int length));
         Assert.Equal(prefix.Length, start);
         Assert.Equal(Encoding.UTF8.GetByteCount(value), length);
+
+        // At the end of a sentence, after text full of near misses, as in a support ticket's notes.
+        string filler = "Customer called on 2024-01-15 at 10:30 about order 1000000000000001 (v1.2.3), ticket "
+            + "550e8400-e29b-41d4-a716-446655440000 escalated; details: ";
+        byte[] sentence = Encoding.UTF8.GetBytes($"{filler}{value}.");
+        Assert.True(Detectors.TryFind(kind, sentence, out start, out length), "at the end of a sentence");
+        Assert.Equal(Encoding.UTF8.GetByteCount(filler), start);
+        Assert.Equal(Encoding.UTF8.GetByteCount(value), length);
     }
 
     [Theory]
@@ -89,6 +97,19 @@ public sealed class DetectorsTests
         Assert.True(Detectors.TryFind(DetectorKind.PemPrivateKey, text, out int start, out int length));
         Assert.Equal(5, start);
         Assert.Equal(text.Length - 5, length);
+    }
+
+    [Fact]
+    public void Jwt_shapes_at_the_edges()
+    {
+        string none = DetectorSamples.B64("{\"alg\":\"none\"}");
+        string hs = DetectorSamples.B64("{\"alg\":\"HS256\"}");
+        string jwe = DetectorSamples.B64("{\"alg\":\"dir\",\"enc\":\"A128GCM\"}") + "..aXY.Y3Q.dGFn";
+        Assert.True(Detectors.IsMatch(DetectorKind.Jwt, Encoding.UTF8.GetBytes(jwe)), "JWE with an empty key");
+        Assert.True(Detectors.TryFind(DetectorKind.Jwt, Encoding.UTF8.GetBytes($"t {none}.eyJ4IjoxfQ.. x"),
+            out _, out int length));
+        Assert.Equal(none.Length + ".eyJ4IjoxfQ.".Length, length);
+        Assert.False(Detectors.TryFind(DetectorKind.Jwt, Encoding.UTF8.GetBytes($"t {hs}.eyJ4IjoxfQ.. x"), out _, out _));
     }
 
     [Fact]

@@ -172,7 +172,11 @@ public sealed class MaskRowTests
     {
         var policy = new MaskingPolicy(
         [
-            new MaskRule { Name = "keys", Detector = DetectorKind.CloudAccessKey, Strategy = new(MaskStrategyKind.Null) },
+            new MaskRule
+            {
+                Name = "keys", Detector = DetectorKind.CloudAccessKey,
+                Strategy = new(MaskStrategyKind.Null),
+            },
             new MaskRule { Name = "ips", Detector = DetectorKind.IPv4, Strategy = new(MaskStrategyKind.Clear) },
             new MaskRule { Name = "mails", Detector = DetectorKind.Email, Strategy = new(MaskStrategyKind.Pseudonym) },
         ], Key);
@@ -196,10 +200,15 @@ public sealed class MaskRowTests
         var policy = new MaskingPolicy(
         [
             new MaskRule { Name = "ip4", Detector = DetectorKind.IPv4, Strategy = new(MaskStrategyKind.Redact) },
-            new MaskRule { Name = "jwt", Detector = DetectorKind.Jwt, Strategy = new(MaskStrategyKind.Fixed, FixedValue: "<token>") },
+            new MaskRule
+            {
+                Name = "jwt", Detector = DetectorKind.Jwt,
+                Strategy = new(MaskStrategyKind.Fixed, FixedValue: "<token>"),
+            },
             new MaskRule { Name = "ip6", Detector = DetectorKind.IPv6, Strategy = new(MaskStrategyKind.KeepLast, 1) },
         ], Key);
-        ResultMaskPlan? plan = policy.ForPrincipal("x", []).Plan([new("m", null, null, null, MaskValueKind.Text)], false);
+        ResultMaskPlan? plan = policy.ForPrincipal("x", []).Plan(
+            [new("m", null, null, null, MaskValueKind.Text)], false);
         Assert.NotNull(plan);
         string input = $"a 10.0.0.1 b {DetectorSamples.JwtHs256} c ::1 d 192.168.0.1";
         byte[] destination = new byte[ResultMaskPlan.MaxMaskedLength(input.Length)];

@@ -84,7 +84,11 @@ public sealed class ScopeTests
         var policy = new MaskingPolicy(
         [
             new MaskRule { Name = "by-name", ColumnNamePattern = "E*L", Strategy = new(MaskStrategyKind.Null) },
-            new MaskRule { Name = "by-source", Table = "customers", Column = "email", Strategy = new(MaskStrategyKind.Redact) },
+            new MaskRule
+            {
+                Name = "by-source", Table = "customers", Column = "email",
+                Strategy = new(MaskStrategyKind.Redact),
+            },
         ], Key);
         ResultMaskPlan? plan = policy.ForPrincipal("x", []).Plan([Email], false);
         Assert.NotNull(plan);
@@ -97,8 +101,16 @@ public sealed class ScopeTests
     {
         var policy = new MaskingPolicy(
         [
-            new MaskRule { Name = "s", Schema = "sales", Table = "customers", Column = "email", Strategy = new(MaskStrategyKind.Null) },
-            new MaskRule { Name = "any", Table = "Customers", Column = "email", Strategy = new(MaskStrategyKind.Redact) },
+            new MaskRule
+            {
+                Name = "s", Schema = "sales", Table = "customers", Column = "email",
+                Strategy = new(MaskStrategyKind.Null),
+            },
+            new MaskRule
+            {
+                Name = "any", Table = "Customers", Column = "email",
+                Strategy = new(MaskStrategyKind.Redact),
+            },
         ], Key);
         MaskingScope scope = policy.ForPrincipal("x", []);
         Assert.Null(scope.Plan([Email], false));
@@ -117,7 +129,8 @@ public sealed class ScopeTests
     {
         var policy = new MaskingPolicy(
             [new MaskRule { Name = "p", ColumnNamePattern = pattern, Strategy = new(MaskStrategyKind.Redact) }], Key);
-        ResultMaskPlan? plan = policy.ForPrincipal("x", []).Plan([new MaskColumn(name, null, "t", "c", MaskValueKind.Text)], false);
+        ResultMaskPlan? plan = policy.ForPrincipal("x", []).Plan(
+            [new MaskColumn(name, null, "t", "c", MaskValueKind.Text)], false);
         Assert.Equal(matches, plan is not null);
     }
 
@@ -140,9 +153,17 @@ public sealed class ScopeTests
     {
         var policy = new MaskingPolicy(
         [
-            new MaskRule { Name = "allow-count", Derived = true, ColumnNamePattern = "count", Strategy = new(MaskStrategyKind.Clear) },
+            new MaskRule
+            {
+                Name = "allow-count", Derived = true, ColumnNamePattern = "count",
+                Strategy = new(MaskStrategyKind.Clear),
+            },
             new MaskRule { Name = "derived-null", Derived = true, Strategy = new(MaskStrategyKind.Null) },
-            new MaskRule { Name = "email", Table = "customers", Column = "email", Strategy = new(MaskStrategyKind.Redact) },
+            new MaskRule
+            {
+                Name = "email", Table = "customers", Column = "email",
+                Strategy = new(MaskStrategyKind.Redact),
+            },
         ], Key);
         ResultMaskPlan? plan = policy.ForPrincipal("x", []).Plan([Count, Upper, Email], true);
         Assert.NotNull(plan);
@@ -160,8 +181,16 @@ public sealed class ScopeTests
     {
         var policy = new MaskingPolicy(
         [
-            new MaskRule { Name = "ids-clear", Table = "customers", Column = "email", Strategy = new(MaskStrategyKind.Clear) },
-            new MaskRule { Name = "find-email", Detector = DetectorKind.Email, Strategy = new(MaskStrategyKind.Redact) },
+            new MaskRule
+            {
+                Name = "ids-clear", Table = "customers", Column = "email",
+                Strategy = new(MaskStrategyKind.Clear),
+            },
+            new MaskRule
+            {
+                Name = "find-email", Detector = DetectorKind.Email,
+                Strategy = new(MaskStrategyKind.Redact),
+            },
         ], Key);
         ResultMaskPlan? plan = policy.ForPrincipal("x", []).Plan([Email, Notes, Id, Upper], false);
         Assert.NotNull(plan);
@@ -206,13 +235,25 @@ public sealed class ScopeTests
     public static TheoryData<MaskRule> InvalidRules() => new()
     {
         new MaskRule { Name = "none", Strategy = new(MaskStrategyKind.Redact) },
-        new MaskRule { Name = "two", Table = "t", Column = "c", Detector = DetectorKind.Email, Strategy = new(MaskStrategyKind.Redact) },
+        new MaskRule
+        {
+            Name = "two", Table = "t", Column = "c", Detector = DetectorKind.Email,
+            Strategy = new(MaskStrategyKind.Redact),
+        },
         new MaskRule { Name = "no-column", Table = "t", Strategy = new(MaskStrategyKind.Redact) },
         new MaskRule { Name = "schema-only", Schema = "s", Strategy = new(MaskStrategyKind.Redact) },
         new MaskRule { Name = "fixed-empty", ColumnNamePattern = "x", Strategy = new(MaskStrategyKind.Fixed) },
-        new MaskRule { Name = "fixed-long", ColumnNamePattern = "x", Strategy = new(MaskStrategyKind.Fixed, FixedValue: new string('x', 200)) },
+        new MaskRule
+        {
+            Name = "fixed-long", ColumnNamePattern = "x",
+            Strategy = new(MaskStrategyKind.Fixed, FixedValue: new string('x', 200)),
+        },
         new MaskRule { Name = "keep-negative", ColumnNamePattern = "x", Strategy = new(MaskStrategyKind.KeepLast, -1) },
-        new MaskRule { Name = "pattern-and-detector", ColumnNamePattern = "x", Detector = DetectorKind.Jwt, Strategy = new(MaskStrategyKind.Redact) },
+        new MaskRule
+        {
+            Name = "pattern-and-detector", ColumnNamePattern = "x", Detector = DetectorKind.Jwt,
+            Strategy = new(MaskStrategyKind.Redact),
+        },
     };
 
     [Theory]
