@@ -4,8 +4,9 @@ public static partial class Detectors
 {
     /// <summary>
     /// Four decimal octets 0-255 without leading zeros ("010" is ambiguous and more often not an address),
-    /// not preceded by a letter, digit or '.', not followed by one or by ".digit": "1.2.3.4.5" and "v1.2.3.4"
-    /// are version strings, not addresses. A port (":5432") or prefix length ("/24") may follow.
+    /// not preceded by a letter, digit or '.', not followed by one or by '.' or '-' and a letter or digit:
+    /// "1.2.3.4.5", "v1.2.3.4" and "2.0.0.1-beta" are version strings, not addresses.
+    /// A port (":5432") or prefix length ("/24") may follow.
     /// </summary>
     private static int FindIPv4(ReadOnlySpan<byte> s, int from, out int start)
     {
@@ -17,7 +18,8 @@ public static partial class Detectors
             }
 
             int end = IPv4End(s, i);
-            if (end > 0 && !WordAt(s, end) && !(ByteAt(s, end, (byte)'.') && WordAt(s, end + 1)))
+            bool continues = (ByteAt(s, end, (byte)'.') || ByteAt(s, end, (byte)'-')) && WordAt(s, end + 1);
+            if (end > 0 && !WordAt(s, end) && !continues)
             {
                 start = i;
                 return end;
@@ -68,7 +70,8 @@ public static partial class Detectors
 
     /// <summary>
     /// Eight groups of 1-4 hex digits, or fewer with one "::", optionally ending in a dotted quad (two groups).
-    /// A compressed form needs two groups, or one after a leading "::" ("::1"). Times ("12:30:45") and MAC
+    /// A compressed form needs two groups, or one after a leading "::" ("::1"), or one holding a decimal digit
+    /// ("fe80::", but not the word "face::"). Times ("12:30:45") and MAC
     /// addresses have too few groups and no "::"; a candidate glued to letters, digits, ':' or '.' is skipped.
     /// </summary>
     private static int FindIPv6(ReadOnlySpan<byte> s, int from, out int start)
@@ -126,7 +129,7 @@ public static partial class Detectors
                 break;
             }
 
-            if (ByteAt(s, q, (byte)'.'))
+            if (ByteAt(s, q, (byte)'.') && DigitAt(s, q + 1))
             {
                 int tail = run <= 3 && groups <= 6 ? IPv4End(s, p) : -1;
                 if (tail < 0)
@@ -170,7 +173,7 @@ public static partial class Detectors
         }
 
         bool shape = compressed
-            ? groups <= 7 && (groups >= 2 || (groups == 1 && leadingCompression))
+            ? groups is >= 1 and <= 7 && (groups >= 2 || leadingCompression || HasDigit(s[i..end]))
             : groups == 8;
         if (!shape || end < 0 || WordAt(s, end) || ByteAt(s, end, (byte)':')
             || (ByteAt(s, end, (byte)'.') && WordAt(s, end + 1)))
@@ -180,4 +183,6 @@ public static partial class Detectors
 
         return end;
     }
+
+    private static bool HasDigit(ReadOnlySpan<byte> s) => s.IndexOfAnyInRange((byte)'0', (byte)'9') >= 0;
 }

@@ -60,20 +60,31 @@ public static partial class Detectors
         int p = i + header;
         int segments = 1;
         bool emptySignature = false;
+        bool emptyPayload = false;
         while (segments < 5 && ByteAt(s, p, (byte)'.'))
         {
             int run = Base64UrlRun(s, p + 1);
-            if (run == 0 && segments == 1)
+            if (run == 0 && !ByteAt(s, p + 1, (byte)'.'))
             {
-                return -1;
+                // A dot with nothing after it ends a sentence, unless it closes an unsigned token ("h.p.").
+                if (segments == 2)
+                {
+                    segments = 3;
+                    emptySignature = true;
+                    p++;
+                }
+
+                break;
             }
 
             segments++;
+            emptyPayload |= segments == 2 && run == 0;
             emptySignature = run == 0;
             p += 1 + run;
         }
 
-        if (segments is not (3 or 5) || ByteAt(s, p, (byte)'.'))
+        bool continues = ByteAt(s, p, (byte)'.') && p + 1 < s.Length && IsBase64Url(s[p + 1]);
+        if (segments is not (3 or 5) || continues || (segments == 3 && emptyPayload))
         {
             return -1;
         }
@@ -208,7 +219,8 @@ public static partial class Detectors
     }
 
     /// <summary>
-    /// "-----BEGIN [A-Z ]*PRIVATE KEY-----" through the matching "-----END ...-----" line. A block without its
+    /// "-----BEGIN [A-Z ]*PRIVATE KEY[A-Z ]*-----" (PKCS#8, RSA, EC, OpenSSH, encrypted, and PGP's "PRIVATE KEY
+    /// BLOCK") through the matching "-----END ...-----" line. A block without its
     /// END line runs to the end of the value: a truncated key is still a secret.
     /// </summary>
     private static int FindPem(ReadOnlySpan<byte> s, int from, out int start)
@@ -234,7 +246,7 @@ public static partial class Detectors
             }
 
             ReadOnlySpan<byte> label = s[labelStart..p];
-            if (!label.EndsWith("PRIVATE KEY"u8) || !s[p..].StartsWith(dashes))
+            if (label.IndexOf("PRIVATE KEY"u8) < 0 || !s[p..].StartsWith(dashes))
             {
                 continue;
             }

@@ -42,7 +42,8 @@ public sealed class MaskingScope
         foreach ((string? ruleSchema, string ruleTable) in _protectedTables)
         {
             if (string.Equals(ruleTable, table, StringComparison.Ordinal)
-                && (ruleSchema is null || schema is null || string.Equals(ruleSchema, schema, StringComparison.Ordinal)))
+                && (ruleSchema is null || schema is null
+                    || string.Equals(ruleSchema, schema, StringComparison.Ordinal)))
             {
                 return true;
             }
@@ -131,7 +132,8 @@ public sealed class MaskingScope
                 continue;
             }
 
-            bool shadowed = cleared.Exists(c => c.Table == entry.Table && (c.Schema is null || c.Schema == entry.Schema));
+            bool shadowed = cleared.Exists(
+                c => c.Table == entry.Table && (c.Schema is null || c.Schema == entry.Schema));
             if (!shadowed && !found.Contains(entry))
             {
                 found.Add(entry);

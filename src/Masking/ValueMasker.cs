@@ -88,7 +88,6 @@ internal static class ValueMasker
     private static int ApplyInteger(CompiledStrategy strategy, int width, ReadOnlySpan<byte> value,
         Span<byte> destination, ReadOnlySpan<byte> key)
     {
-        long result;
         if (strategy.Kind == MaskStrategyKind.Pseudonym)
         {
             Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
@@ -108,7 +107,7 @@ internal static class ValueMasker
             return Null;
         }
 
-        result = fixedValue;
+        long result = fixedValue;
         bool fits = width switch
         {
             2 => result is >= short.MinValue and <= short.MaxValue,
