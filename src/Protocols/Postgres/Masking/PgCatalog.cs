@@ -75,6 +75,16 @@ internal sealed class PgCatalog : IAsyncDisposable
         _expires = time.GetUtcNow() + Lifetime;
     }
 
+    /// <summary>Adds known entries without a lookup (benchmarks and tests have no side connection).</summary>
+    internal void Seed(PgRelation relation, IEnumerable<string> otherNames)
+    {
+        _relations[relation.Oid] = relation;
+        foreach (var name in otherNames)
+        {
+            _names[name] = PgNameKind.Other;
+        }
+    }
+
     /// <summary>Forgets everything: DDL may have renamed, dropped or redefined what was cached.</summary>
     public void Invalidate()
     {
