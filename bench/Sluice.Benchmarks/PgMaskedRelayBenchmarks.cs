@@ -69,7 +69,7 @@ public class PgMaskedRelayBenchmarks : IDisposable
         // The request whose result the benchmark relays, as the frontend side would have seen it.
         var query = new ArrayBufferWriter<byte>();
         PgWriter.Query(query, "SELECT * FROM customers");
-        if (_inspector.Frontend(query.WrittenSpan).Pending is not null || RelayResult() != 10_000)
+        if (_inspector.Frontend(query.WrittenSpan, out _).Pending is not null || RelayResult() != 10_000)
         {
             throw new InvalidOperationException("the masked relay did not pass 10,000 rows");
         }

@@ -225,14 +225,21 @@ public sealed class PgMaskingBypassTests(PostgresFixture postgres) : IAsyncLifet
     }
 
     [Fact]
-    public async Task CopyOut_ThatCannotBeMasked_IsRefused_NotPassedThrough()
+    public async Task CopyOut_ThatCannotBeMasked_IsRefused_AndTheSessionGoesOn()
     {
         await using var through = await _gateway.OpenAsync();
         var error = await Assert.ThrowsAnyAsync<Exception>(
             () => CopyLinesAsync(through, "COPY customers TO STDOUT (FORMAT text, ENCODING 'LATIN1')", '\t'));
-        var postgresError = error as PostgresException ?? error.InnerException as PostgresException;
-        Assert.NotNull(postgresError);
-        Assert.Equal("58000", postgresError.SqlState);
+        var refusal = error as PostgresException ?? error.InnerException as PostgresException;
+        Assert.NotNull(refusal);
+        Assert.Equal("0A000", refusal.SqlState);
+        Assert.Contains("cannot mask this COPY", refusal.MessageText, StringComparison.Ordinal);
+        Assert.Equal(1, await new NpgsqlCommand("SELECT 1", through).ExecuteScalarAsync());
+
+        await using var prepared = new NpgsqlCommand("COPY customers TO STDOUT (ENCODING 'LATIN1')", through);
+        var again = await Assert.ThrowsAsync<PostgresException>(() => prepared.ExecuteNonQueryAsync());
+        Assert.Equal("0A000", again.SqlState);
+        Assert.Equal(2, await new NpgsqlCommand("SELECT 2", through).ExecuteScalarAsync());
     }
 
     private static async Task<List<string[]>> CopyLinesAsync(NpgsqlConnection connection, string sql, char delimiter)

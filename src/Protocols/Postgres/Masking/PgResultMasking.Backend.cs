@@ -294,7 +294,9 @@ internal sealed partial class PgResultMasking
 
         if (plan.Refusal is { } refusal)
         {
-            throw new MaskingException($"this COPY cannot be masked: {refusal}");
+            // The statement was replaced by a refusal before it reached the server; a COPY stream for it means
+            // the answers are not where the gateway expects them.
+            throw new MaskingException($"a refused COPY streamed anyway: {refusal}");
         }
 
         var columns = PgCopyOutResponse.Read(frame, out var binary);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Sluice.Protocols.Postgres;
@@ -8,8 +9,9 @@ internal sealed partial class PgResultMasking
     /// Reads one frontend message before it is forwarded. Returns a waiting outcome when the catalog must be
     /// consulted first; the message is then inspected again, so nothing here changes state before that check.
     /// </summary>
-    public PgRelayOutcome Frontend(ReadOnlySpan<byte> frame)
+    public PgRelayOutcome Frontend(scoped ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> replacement)
     {
+        replacement = default;
         switch ((PgFrontendMessageType)frame[0])
         {
             case PgFrontendMessageType.Query:
@@ -32,6 +34,12 @@ internal sealed partial class PgResultMasking
                 Expect(new PgExpectation(
                     PgExpectationKind.Query, ReadsProtected: readsProtected,
                     StatementFlags: readsProtected ? StatementFlags(sql) : null, CopyPlans: copyPlans));
+                if (Refusal(copyPlans) is { } refusal)
+                {
+                    replacement = Substitute(w => PgWriter.Query(w, RefusingStatement(refusal)));
+                    return new PgRelayOutcome(false, false, refusal, null);
+                }
+
                 break;
             }
 
@@ -54,6 +62,13 @@ internal sealed partial class PgResultMasking
                 _statementReadsProtected[Key(name)] = readsProtected;
                 _statementCopyPlans[Key(name)] = copyPlans?[0];
                 Expect(new PgExpectation(PgExpectationKind.Parse, Key(name)));
+                if (Refusal(copyPlans) is { } refusal)
+                {
+                    var statementName = Key(name);
+                    replacement = Substitute(w => PgWriter.Parse(w, statementName, RefusingStatement(refusal), []));
+                    return new PgRelayOutcome(false, false, refusal, null);
+                }
+
                 break;
             }
 
@@ -106,6 +121,29 @@ internal sealed partial class PgResultMasking
         }
 
         return PgRelayOutcome.Continue;
+    }
+
+    private static string? Refusal(PgCopyPlan?[]? plans) =>
+        plans?.FirstOrDefault(p => p?.Refusal is not null)?.Refusal is { } reason
+            ? $"the gateway cannot mask this COPY, so it refuses it: {reason}"
+            : null;
+
+    /// <summary>
+    /// A statement that makes the server itself answer with the refusal, so the client gets an ordinary error
+    /// (SQLSTATE 0A000) at exactly the place in the protocol where the refused statement's answer belongs, and
+    /// the session goes on.
+    /// </summary>
+    private static string RefusingStatement(string message) =>
+        "DO $sluice_refusal$ BEGIN RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = '"
+        + message.Replace("'", "''", StringComparison.Ordinal).Replace("$sluice_refusal$", "", StringComparison.Ordinal)
+        + "'; END $sluice_refusal$";
+
+    /// <summary>Builds a replacement frontend message into the session's buffer.</summary>
+    private ReadOnlySpan<byte> Substitute(Action<IBufferWriter<byte>> write)
+    {
+        _frontendBuffer.ResetWrittenCount();
+        write(_frontendBuffer);
+        return _frontendBuffer.WrittenSpan;
     }
 
     /// <summary>

@@ -42,6 +42,7 @@ internal sealed partial class PgResultMasking : IDisposable
     private PortalPlan? _queryResult;
     private int _queryStatement;
     private byte[] _rowBuffer = ArrayPool<byte>.Shared.Rent(4096);
+    private readonly ArrayBufferWriter<byte> _frontendBuffer = new(256);
     private PgCopyRowRewriter? _copyRewriter;
     private PgCopyFieldMasker? _copyMasker;
 

@@ -48,7 +48,7 @@ internal static class PgFrameForwarder
             ReadOnlySpan<byte> replacement = default;
             try
             {
-                outcome = fromClient ? inspector.Frontend(span) : inspector.Backend(span, out replacement);
+                outcome = fromClient ? inspector.Frontend(span, out replacement) : inspector.Backend(span, out replacement);
             }
             catch (PgProtocolException e)
             {

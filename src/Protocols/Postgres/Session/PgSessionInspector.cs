@@ -50,14 +50,15 @@ internal sealed class PgSessionInspector
     private byte[]? _parameterScratch;
 
     /// <summary>Records what the client asks for. Returns a rejection for messages a client may not send here.</summary>
-    public PgRelayOutcome Frontend(ReadOnlySpan<byte> frame)
+    public PgRelayOutcome Frontend(scoped ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> replacement)
     {
+        replacement = default;
         if (_masking is not null)
         {
             PgRelayOutcome masking;
             try
             {
-                masking = _masking.Frontend(frame);
+                masking = _masking.Frontend(frame, out replacement);
             }
             catch (Exception e) when (e is MaskingException or PgCatalogException)
             {
@@ -68,8 +69,21 @@ internal sealed class PgSessionInspector
             {
                 return masking;
             }
+
+            if (masking.Reason is { } refusal)
+            {
+                // The statement is recorded as the client sent it, then the refusal that replaced it.
+                RecordFrontend(frame);
+                _recorder.Note("refused", refusal);
+                return PgRelayOutcome.Continue;
+            }
         }
 
+        return RecordFrontend(frame);
+    }
+
+    private PgRelayOutcome RecordFrontend(ReadOnlySpan<byte> frame)
+    {
         var recorder = _recorder;
         switch ((PgFrontendMessageType)frame[0])
         {
