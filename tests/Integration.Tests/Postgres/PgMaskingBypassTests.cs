@@ -34,6 +34,7 @@ public sealed class PgMaskingBypassTests(PostgresFixture postgres) : IAsyncLifet
         { "SELECT id, upper(ssn) FROM customers WHERE id <= 20 ORDER BY id", [1] },
         { "SELECT id, ssn || '' AS s FROM customers WHERE id <= 20 ORDER BY id", [1] },
         { "SELECT id, ssn::varchar(20) AS s FROM customers WHERE id <= 20 ORDER BY id", [1] },
+        { "SELECT id, ssn::text, card_number::bigint::text FROM customers WHERE id <= 20 ORDER BY id", [1, 2] },
         { "SELECT id, encode(convert_to(ssn, 'UTF8'), 'base64') FROM customers WHERE id <= 20 ORDER BY id", [1] },
         { "SELECT string_agg(ssn, ',' ORDER BY id) FROM customers WHERE id <= 20", [0] },
         { "SELECT id, row_to_json(c)::text FROM customers c WHERE id <= 20 ORDER BY id", [1] },
