@@ -31,36 +31,9 @@ internal static partial class MaskingSetup
         Table = rule.Table,
         Column = rule.Column,
         ColumnNamePattern = rule.ColumnNamePattern,
-        Detector = rule.Detector is { } detector ? ToDetector(detector) : null,
+        Detector = rule.Detector,
         Derived = rule.Derived,
-        Strategy = new MaskStrategy(ToStrategy(rule.Strategy), rule.Keep, rule.FixedValue),
-    };
-
-    private static MaskStrategyKind ToStrategy(MaskingStrategyName name) => name switch
-    {
-        MaskingStrategyName.Clear => MaskStrategyKind.Clear,
-        MaskingStrategyName.Redact => MaskStrategyKind.Redact,
-        MaskingStrategyName.Null => MaskStrategyKind.Null,
-        MaskingStrategyName.Pseudonym => MaskStrategyKind.Pseudonym,
-        MaskingStrategyName.KeepEmailDomain => MaskStrategyKind.KeepEmailDomain,
-        MaskingStrategyName.KeepLast => MaskStrategyKind.KeepLast,
-        MaskingStrategyName.Fixed => MaskStrategyKind.Fixed,
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown masking strategy"),
-    };
-
-    private static DetectorKind ToDetector(MaskingDetectorName name) => name switch
-    {
-        MaskingDetectorName.Email => DetectorKind.Email,
-        MaskingDetectorName.CardNumber => DetectorKind.CardNumber,
-        MaskingDetectorName.UsSsn => DetectorKind.UsSsn,
-        MaskingDetectorName.Iban => DetectorKind.Iban,
-        MaskingDetectorName.Phone => DetectorKind.Phone,
-        MaskingDetectorName.IPv4 => DetectorKind.IPv4,
-        MaskingDetectorName.IPv6 => DetectorKind.IPv6,
-        MaskingDetectorName.Jwt => DetectorKind.Jwt,
-        MaskingDetectorName.CloudAccessKey => DetectorKind.CloudAccessKey,
-        MaskingDetectorName.PemPrivateKey => DetectorKind.PemPrivateKey,
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown detector"),
+        Strategy = new MaskStrategy(rule.Strategy, rule.Keep, rule.FixedValue),
     };
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Sluice.Masking;
 using System.Globalization;
 using System.Text;
 using YamlDotNet.RepresentationModel;
@@ -72,9 +73,9 @@ internal sealed partial class ConfigBinder
 
         var (schema, table) = ReadMaskedTable(map);
         var detectorNode = map.Find("detector");
-        var detector = detectorNode is null ? (MaskingDetectorName?)null : ReadDetector(detectorNode);
+        var detector = detectorNode is null ? (DetectorKind?)null : ReadDetector(detectorNode);
         var (strategyNode, strategy) = ReadRuleStrategy(map, what);
-        if (detector is not null && strategy.Name == MaskingStrategyName.Clear)
+        if (detector is not null && strategy.Name == MaskStrategyKind.Clear)
         {
             throw Error(
                 strategyNode,

@@ -1,3 +1,4 @@
+using Sluice.Masking;
 using YamlDotNet.RepresentationModel;
 
 namespace Sluice.Core.Configuration;
@@ -7,8 +8,8 @@ internal sealed partial class ConfigBinder
     private const string StrategyChoices =
         "clear, redact, null, pseudonym, keep_email_domain, keep_last, { keep_last: N } or { fixed: \"text\" }";
 
-    private const string DetectorChoices =
-        "email, card_number, us_ssn, iban, phone, ipv4, ipv6, jwt, cloud_access_key, pem_private_key";
+    private static readonly string DetectorChoices =
+        string.Join(", ", Enum.GetValues<DetectorKind>().Select(Detectors.ConfigName));
 
     private static readonly string[] StrategyMappingKeys = ["keep_last", "fixed"];
 
@@ -18,7 +19,7 @@ internal sealed partial class ConfigBinder
         // A plain "null" is YAML's empty value, which the map treats as unset; here it names a strategy.
         if (map.FindRaw("strategy") is YamlScalarNode { Value: "null" } nullNode)
         {
-            return (nullNode, new MaskingStrategy(MaskingStrategyName.Null));
+            return (nullNode, new MaskingStrategy(MaskStrategyKind.Null));
         }
 
         var node = map.Require("strategy");
@@ -32,12 +33,12 @@ internal sealed partial class ConfigBinder
             var text = ScalarText(node, "strategy");
             return text switch
             {
-                "clear" => new MaskingStrategy(MaskingStrategyName.Clear),
-                "redact" => new MaskingStrategy(MaskingStrategyName.Redact),
-                "null" => new MaskingStrategy(MaskingStrategyName.Null),
-                "pseudonym" => new MaskingStrategy(MaskingStrategyName.Pseudonym),
-                "keep_email_domain" => new MaskingStrategy(MaskingStrategyName.KeepEmailDomain),
-                "keep_last" => new MaskingStrategy(MaskingStrategyName.KeepLast),
+                "clear" => new MaskingStrategy(MaskStrategyKind.Clear),
+                "redact" => new MaskingStrategy(MaskStrategyKind.Redact),
+                "null" => new MaskingStrategy(MaskStrategyKind.Null),
+                "pseudonym" => new MaskingStrategy(MaskStrategyKind.Pseudonym),
+                "keep_email_domain" => new MaskingStrategy(MaskStrategyKind.KeepEmailDomain),
+                "keep_last" => new MaskingStrategy(MaskStrategyKind.KeepLast),
                 "fixed" => throw Error(
                     node,
                     $"strategy 'fixed' of {what} needs the replacement text; write strategy: {{ fixed: \"n/a\" }}"),
@@ -54,33 +55,23 @@ internal sealed partial class ConfigBinder
         if (map.FindRaw("keep_last") is not null)
         {
             return new MaskingStrategy(
-                MaskingStrategyName.KeepLast, Keep: ReadInt(map.Require("keep_last"), "keep_last", 1, 64));
+                MaskStrategyKind.KeepLast, Keep: ReadInt(map.Require("keep_last"), "keep_last", 1, 64));
         }
 
         var fixedText = ScalarText(map.Require("fixed"), "fixed");
-        return new MaskingStrategy(MaskingStrategyName.Fixed, FixedValue: fixedText);
+        return new MaskingStrategy(MaskStrategyKind.Fixed, FixedValue: fixedText);
     }
 
-    private MaskingDetectorName ReadDetector(YamlNode node)
+    /// <summary>A detector by the name the engine gives it (one list of names, the engine's).</summary>
+    private DetectorKind ReadDetector(YamlNode node)
     {
         var text = ScalarText(node, "detector");
-        return text switch
-        {
-            "email" => MaskingDetectorName.Email,
-            "card_number" => MaskingDetectorName.CardNumber,
-            "us_ssn" => MaskingDetectorName.UsSsn,
-            "iban" => MaskingDetectorName.Iban,
-            "phone" => MaskingDetectorName.Phone,
-            "ipv4" => MaskingDetectorName.IPv4,
-            "ipv6" => MaskingDetectorName.IPv6,
-            "jwt" => MaskingDetectorName.Jwt,
-            "cloud_access_key" => MaskingDetectorName.CloudAccessKey,
-            "pem_private_key" => MaskingDetectorName.PemPrivateKey,
-            _ => throw Error(node, $"unknown detector '{text}'; use one of {DetectorChoices}"),
-        };
+        return Detectors.TryParse(text, out var kind) && Detectors.ConfigName(kind) == text
+            ? kind
+            : throw Error(node, $"unknown detector '{text}'; use one of {DetectorChoices}");
     }
 
     /// <summary>A strategy as read from the file; <see cref="Keep"/> matters only for keep_last.</summary>
     private readonly record struct MaskingStrategy(
-        MaskingStrategyName Name, int Keep = 4, string? FixedValue = null);
+        MaskStrategyKind Name, int Keep = 4, string? FixedValue = null);
 }

@@ -1,3 +1,5 @@
+using Sluice.Masking;
+
 namespace Sluice.Core.Configuration;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Sluice.Core.Configuration;
 public sealed class MaskingConfig
 {
     /// <summary>
-    /// Key for <see cref="MaskingStrategyName.Pseudonym"/>, at least 32 bytes when set (the loader checks the
+    /// Key for <see cref="MaskStrategyKind.Pseudonym"/>, at least 32 bytes when set (the loader checks the
     /// UTF-8 length). When null, the host generates a key into the data directory on first start and reuses it,
     /// so pseudonyms stay stable across restarts; rules using pseudonyms are therefore valid without it.
     /// </summary>
@@ -15,46 +17,6 @@ public sealed class MaskingConfig
 
     /// <summary>Evaluated in file order; the first rule that matches a column decides its strategy.</summary>
     public IReadOnlyList<MaskingRuleConfig> Rules { get; init; } = [];
-}
-
-/// <summary>How a masked value is rewritten.</summary>
-public enum MaskingStrategyName
-{
-    /// <summary>Pass the value unchanged. Not allowed on detector rules.</summary>
-    Clear,
-
-    /// <summary>Replace the value with a fixed marker of no meaning.</summary>
-    Redact,
-
-    /// <summary>Replace the value with SQL NULL.</summary>
-    Null,
-
-    /// <summary>Replace the value with a keyed hash, stable for equal inputs so joins and counts still work.</summary>
-    Pseudonym,
-
-    /// <summary>Hide the local part of an e-mail address and keep the domain.</summary>
-    KeepEmailDomain,
-
-    /// <summary>Hide all but the last <see cref="MaskingRuleConfig.Keep"/> characters.</summary>
-    KeepLast,
-
-    /// <summary>Replace the value with <see cref="MaskingRuleConfig.FixedValue"/>.</summary>
-    Fixed,
-}
-
-/// <summary>Kinds of sensitive text found by content inspection, whatever column they appear in.</summary>
-public enum MaskingDetectorName
-{
-    Email,
-    CardNumber,
-    UsSsn,
-    Iban,
-    Phone,
-    IPv4,
-    IPv6,
-    Jwt,
-    CloudAccessKey,
-    PemPrivateKey,
 }
 
 /// <summary>
@@ -85,17 +47,17 @@ public sealed class MaskingRuleConfig
     /// <summary>Glob (<c>*</c> and <c>?</c>) on the result column name, compared without regard to case.</summary>
     public string? ColumnNamePattern { get; init; }
 
-    public MaskingDetectorName? Detector { get; init; }
+    public DetectorKind? Detector { get; init; }
 
     /// <summary>Matches columns computed by an expression rather than read from a table.</summary>
     public bool Derived { get; init; }
 
-    public required MaskingStrategyName Strategy { get; init; }
+    public required MaskStrategyKind Strategy { get; init; }
 
-    /// <summary>Characters kept by <see cref="MaskingStrategyName.KeepLast"/>, 1 to 64.</summary>
+    /// <summary>Characters kept by <see cref="MaskStrategyKind.KeepLast"/>, 1 to 64.</summary>
     public int Keep { get; init; } = 4;
 
-    /// <summary>The replacement text of <see cref="MaskingStrategyName.Fixed"/>; null for other strategies.</summary>
+    /// <summary>The replacement text of <see cref="MaskStrategyKind.Fixed"/>; null for other strategies.</summary>
     public string? FixedValue { get; init; }
 
     /// <summary>1-based line where the rule starts in the configuration file, for messages at run time.</summary>

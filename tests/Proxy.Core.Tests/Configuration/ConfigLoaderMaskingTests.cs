@@ -1,3 +1,4 @@
+using Sluice.Masking;
 using Sluice.Core.Configuration;
 
 namespace Sluice.Core.Tests.Configuration;
@@ -78,70 +79,70 @@ public sealed class ConfigLoaderMaskingTests
         Assert.Null(auditors.ColumnNamePattern);
         Assert.Null(auditors.Detector);
         Assert.False(auditors.Derived);
-        Assert.Equal(MaskingStrategyName.Clear, auditors.Strategy);
+        Assert.Equal(MaskStrategyKind.Clear, auditors.Strategy);
         Assert.Null(auditors.FixedValue);
 
         var email = Rule(config, "email-domain");
         Assert.Empty(email.Identities);
         Assert.Empty(email.Groups);
         Assert.Equal(("public", "customers", "email"), (email.Schema, email.Table, email.Column));
-        Assert.Equal(MaskingStrategyName.KeepEmailDomain, email.Strategy);
+        Assert.Equal(MaskStrategyKind.KeepEmailDomain, email.Strategy);
 
         var ssn = Rule(config, "ssn-anywhere");
         Assert.Equal("*ssn*", ssn.ColumnNamePattern);
         Assert.Equal((null, null, null), (ssn.Schema, ssn.Table, ssn.Column));
-        Assert.Equal(MaskingStrategyName.Redact, ssn.Strategy);
+        Assert.Equal(MaskStrategyKind.Redact, ssn.Strategy);
 
         var cards = Rule(config, "cards-in-text");
-        Assert.Equal(MaskingDetectorName.CardNumber, cards.Detector);
+        Assert.Equal(DetectorKind.CardNumber, cards.Detector);
         Assert.Null(cards.ColumnNamePattern);
-        Assert.Equal((MaskingStrategyName.KeepLast, 4), (cards.Strategy, cards.Keep));
+        Assert.Equal((MaskStrategyKind.KeepLast, 4), (cards.Strategy, cards.Keep));
 
         var count = Rule(config, "count-is-fine");
         Assert.True(count.Derived);
         Assert.Equal("count", count.ColumnNamePattern);
         Assert.Null(count.Table);
-        Assert.Equal(MaskingStrategyName.Clear, count.Strategy);
+        Assert.Equal(MaskStrategyKind.Clear, count.Strategy);
 
         var etl = Rule(config, "etl-pseudonyms");
         Assert.Equal(["etl"], etl.Groups);
         Assert.Equal((null, "customers", "full_name"), (etl.Schema, etl.Table, etl.Column));
-        Assert.Equal(MaskingStrategyName.Pseudonym, etl.Strategy);
+        Assert.Equal(MaskStrategyKind.Pseudonym, etl.Strategy);
 
         var fixedRule = Rule(config, "fixed");
-        Assert.Equal((MaskingStrategyName.Fixed, "n/a"), (fixedRule.Strategy, fixedRule.FixedValue));
+        Assert.Equal((MaskStrategyKind.Fixed, "n/a"), (fixedRule.Strategy, fixedRule.FixedValue));
 
         var lastDefault = Rule(config, "last-default");
-        Assert.Equal(MaskingDetectorName.Iban, lastDefault.Detector);
-        Assert.Equal((MaskingStrategyName.KeepLast, 4), (lastDefault.Strategy, lastDefault.Keep));
+        Assert.Equal(DetectorKind.Iban, lastDefault.Detector);
+        Assert.Equal((MaskStrategyKind.KeepLast, 4), (lastDefault.Strategy, lastDefault.Keep));
 
         var lastTwo = Rule(config, "last-two");
         Assert.Equal(["bob"], lastTwo.Identities);
-        Assert.Equal(MaskingDetectorName.Phone, lastTwo.Detector);
-        Assert.Equal((MaskingStrategyName.KeepLast, 2), (lastTwo.Strategy, lastTwo.Keep));
+        Assert.Equal(DetectorKind.Phone, lastTwo.Detector);
+        Assert.Equal((MaskStrategyKind.KeepLast, 2), (lastTwo.Strategy, lastTwo.Keep));
 
         var nulls = Rule(config, "nulls");
         Assert.True(nulls.Derived);
         Assert.Null(nulls.ColumnNamePattern);
-        Assert.Equal(MaskingStrategyName.Null, nulls.Strategy);
+        Assert.Equal(MaskStrategyKind.Null, nulls.Strategy);
 
         var quoted = Rule(config, "quoted-null");
         Assert.Equal("x?", quoted.ColumnNamePattern);
-        Assert.Equal(MaskingStrategyName.Null, quoted.Strategy);
+        Assert.Equal(MaskStrategyKind.Null, quoted.Strategy);
     }
 
     [Theory]
-    [InlineData("email", MaskingDetectorName.Email)]
-    [InlineData("card_number", MaskingDetectorName.CardNumber)]
-    [InlineData("us_ssn", MaskingDetectorName.UsSsn)]
-    [InlineData("iban", MaskingDetectorName.Iban)]
-    [InlineData("phone", MaskingDetectorName.Phone)]
-    [InlineData("ipv4", MaskingDetectorName.IPv4)]
-    [InlineData("ipv6", MaskingDetectorName.IPv6)]
-    [InlineData("jwt", MaskingDetectorName.Jwt)]
-    [InlineData("cloud_access_key", MaskingDetectorName.CloudAccessKey)]
-    [InlineData("pem_private_key", MaskingDetectorName.PemPrivateKey)]
-    public void Every_detector_name_binds(string text, MaskingDetectorName expected)
+    [InlineData("email", DetectorKind.Email)]
+    [InlineData("card_number", DetectorKind.CardNumber)]
+    [InlineData("us_ssn", DetectorKind.UsSsn)]
+    [InlineData("iban", DetectorKind.Iban)]
+    [InlineData("phone", DetectorKind.Phone)]
+    [InlineData("ipv4", DetectorKind.IPv4)]
+    [InlineData("ipv6", DetectorKind.IPv6)]
+    [InlineData("jwt", DetectorKind.Jwt)]
+    [InlineData("cloud_access_key", DetectorKind.CloudAccessKey)]
+    [InlineData("pem_private_key", DetectorKind.PemPrivateKey)]
+    public void Every_detector_name_binds(string text, DetectorKind expected)
     {
         var config = Parse($"masking:\n  rules:\n    - {{ name: d, detector: {text}, strategy: redact }}", null);
 
@@ -176,7 +177,7 @@ public sealed class ConfigLoaderMaskingTests
         var config = Parse("masking:\n  rules:\n    - { name: p, table: t, column: c, strategy: pseudonym }", null);
 
         Assert.Null(config.Masking.PseudonymKey);
-        Assert.Equal(MaskingStrategyName.Pseudonym, Assert.Single(config.Masking.Rules).Strategy);
+        Assert.Equal(MaskStrategyKind.Pseudonym, Assert.Single(config.Masking.Rules).Strategy);
     }
 
     [Fact]
