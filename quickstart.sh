@@ -82,6 +82,14 @@ access:
     groups: [demo]
 audit:
   path: audit.jsonl
+policy:
+  rules:
+    - name: no-ddl-or-privilege-changes
+      identities: [demo-agent]
+      deny: { classes: [ddl, privilege] }
+    - name: no-unbounded-writes
+      identities: [demo-agent]
+      deny: { write_without_where: true }
 masking:
   rules:
     - name: email-domain-only
@@ -167,6 +175,18 @@ sleep 0.3
 masked=$(grep '"type":"session.end"' "$qs/data/audit.jsonl" | tail -n 2 \
   | sed -n 's/.*"masked_values":\([0-9]*\).*/\1/p' | awk '{ total += $1 } END { print total + 0 }')
 echo "values masked in those two sessions through Sluice (audit log, session.end): $masked"
+
+step "Demo: guardrails. Denied statements never reach the database; the session goes on"
+(
+  # shellcheck disable=SC1091
+  source "$qs/sluice.env"
+  set -x
+  psql -X -c "DROP TABLE customers" || true
+  psql -X -c "SELECT 1 AS harmless; /* sneaky */ dRoP/**/TABLE customers" || true
+  psql -X -c "DELETE FROM customers" || true
+  psql -X -c "FROBNICATE customers" || true
+  psql -X -c "SELECT count(*) FROM customers"
+)
 
 step "What was recorded"
 "$binary" sessions --config "$qs/sluice.yaml"

@@ -61,6 +61,7 @@ internal sealed partial class Gateway : IAsyncDisposable
             },
             Audit = new AuditLog(auditPath, time),
             Masking = MaskingSetup.Build(config, loggers.CreateLogger("Sluice.Masking")),
+            Guardrails = new GuardrailPolicy(config.Policy),
             Loggers = loggers,
             Time = time,
         };

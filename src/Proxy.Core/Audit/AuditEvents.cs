@@ -40,6 +40,22 @@ public static class AuditEvents
         });
     }
 
+    public static void StatementDenied(
+        this AuditLog log, string sessionId, string subject, string connection, string rule, string reason,
+        string? statementClass, string? fingerprint)
+    {
+        log.Write("statement.denied", w =>
+        {
+            w.WriteString("session", sessionId);
+            w.WriteString("subject", subject);
+            w.WriteString("connection", connection);
+            w.WriteString("rule", rule);
+            w.WriteString("reason", reason);
+            w.WriteString("class", statementClass);
+            w.WriteString("fingerprint", fingerprint);
+        });
+    }
+
     public static void AuthenticationFailed(
         this AuditLog log, string listener, string clientAddress, string? clientUser, AuthenticationFailure failure)
     {

@@ -29,6 +29,9 @@ public sealed class GatewayServices
     /// <summary>Masking rules for result values; <see cref="MaskingPolicy.Empty"/> when none are configured.</summary>
     public MaskingPolicy Masking { get; init; } = MaskingPolicy.Empty;
 
+    /// <summary>Guardrail rules for statements; even with none configured, unknown statements are denied.</summary>
+    public GuardrailPolicy Guardrails { get; init; } = GuardrailPolicy.AllowAll;
+
     public required ILoggerFactory Loggers { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;

@@ -97,6 +97,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
               bind_parameters: {(options.RecordBindParameters ? "true" : "false")}
               row_bytes_per_statement: {options.RowBytesPerStatement}
             {options.MaskingYaml}
+            {options.PolicyYaml}
             limits:
               startup_timeout: {options.StartupTimeout}
               max_message_bytes: {options.MaxMessageBytes}
@@ -193,6 +194,9 @@ internal sealed record HarnessOptions
     public string MaxMessageBytes { get; init; } = "16MiB";
 
     public bool RecordBindParameters { get; init; }
+
+    /// <summary>A top-level <c>policy:</c> section, unindented.</summary>
+    public string PolicyYaml { get; init; } = "";
 
     /// <summary>A top-level <c>masking:</c> section, unindented.</summary>
     public string MaskingYaml { get; init; } = "";

@@ -128,15 +128,7 @@ internal sealed partial class PgResultMasking
             ? $"the gateway cannot mask this COPY, so it refuses it: {reason}"
             : null;
 
-    /// <summary>
-    /// A statement that makes the server itself answer with the refusal, so the client gets an ordinary error
-    /// (SQLSTATE 0A000) at exactly the place in the protocol where the refused statement's answer belongs, and
-    /// the session goes on.
-    /// </summary>
-    private static string RefusingStatement(string message) =>
-        "DO $sluice_refusal$ BEGIN RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = '"
-        + message.Replace("'", "''", StringComparison.Ordinal).Replace("$sluice_refusal$", "", StringComparison.Ordinal)
-        + "'; END $sluice_refusal$";
+    private static string RefusingStatement(string message) => PgRefusal.Statement("0A000", message);
 
     /// <summary>Builds a replacement frontend message into the session's buffer.</summary>
     private ReadOnlySpan<byte> Substitute(Action<IBufferWriter<byte>> write)

@@ -62,4 +62,7 @@ internal static partial class PgLog
 
     [LoggerMessage(1015, LogLevel.Error, "[{SessionId}] catalog lookup for masking failed, ending the session: {Reason}")]
     public static partial void CatalogLookupFailed(ILogger logger, string sessionId, string reason);
+
+    [LoggerMessage(1016, LogLevel.Information, "[{SessionId}] statement refused by rule {Rule}: {Reason}")]
+    public static partial void StatementDenied(ILogger logger, string sessionId, string rule, string reason);
 }

@@ -348,7 +348,18 @@ internal sealed partial class PgSession
 
         var scope = Services.Masking.ForPrincipal(principal.Subject, principal.Groups);
         _masking = scope.IsEmpty ? null : new PgResultMasking(scope, _listener.CatalogFor(connection));
-        _inspector = new PgSessionInspector(_recorder, Services.RecordingOptions.BindParameters, _masking);
+        var guard = new PgStatementGuard(Services.Guardrails.ForPrincipal(principal.Subject, principal.Groups));
+        var sessionId = SessionId;
+        _inspector = new PgSessionInspector(_recorder, Services.RecordingOptions.BindParameters, _masking, guard)
+        {
+            OnDenied = (decision, statement) =>
+            {
+                PgLog.StatementDenied(_logger, sessionId, decision.RuleName ?? "", decision.Reason ?? "");
+                Services.Audit.StatementDenied(
+                    sessionId, principal.Subject, connection.Name, decision.RuleName ?? "", decision.Reason ?? "",
+                    statement?.Class.ToString(), statement?.Fingerprint);
+            },
+        };
         _clientSecretKey = _listener.Cancels.Register(
             new PgCancelTarget(SessionId, connection, _upstream.ProcessId, _upstream.SecretKey, _recorder));
 

@@ -1,5 +1,7 @@
 using System.Text;
+using Sluice.Core.Policy;
 using Sluice.Core.Recording;
+using Sluice.Core.Sql;
 using Sluice.Masking;
 
 namespace Sluice.Protocols.Postgres;
@@ -16,6 +18,7 @@ internal sealed class PgSessionInspector
     private readonly SessionRecorder _recorder;
     private readonly bool _recordBindParameters;
     private readonly PgResultMasking? _masking;
+    private readonly PgStatementGuard? _guard;
 
     // What each prepared statement and portal runs, so an Execute of a statement prepared long ago is still
     // recorded with its text. The unnamed ones, which most drivers use, avoid the dictionaries.
@@ -24,12 +27,20 @@ internal sealed class PgSessionInspector
     private byte[] _unnamedStatementText = [];
     private byte[] _unnamedPortalText = [];
 
-    public PgSessionInspector(SessionRecorder recorder, bool recordBindParameters, PgResultMasking? masking = null)
+    public PgSessionInspector(
+        SessionRecorder recorder, bool recordBindParameters, PgResultMasking? masking = null, PgStatementGuard? guard = null)
     {
         _recorder = recorder;
         _recordBindParameters = recordBindParameters;
         _masking = masking;
+        _guard = guard;
     }
+
+    /// <summary>Statements refused by the guardrails in this session.</summary>
+    public long Denied { get; private set; }
+
+    /// <summary>Called for each refused statement: rule, reason, fingerprint (for the audit log).</summary>
+    public Action<PolicyDecision, SqlStatement?>? OnDenied { get; init; }
 
     /// <summary>Cells the masking rewrote in this session.</summary>
     public long MaskedCells => _masking?.MaskedCells ?? 0;
@@ -53,6 +64,7 @@ internal sealed class PgSessionInspector
     public PgRelayOutcome Frontend(scoped ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> replacement)
     {
         replacement = default;
+        var refusal = Guard(frame, out var guardReplacement);
         if (_masking is not null)
         {
             PgRelayOutcome masking;
@@ -70,16 +82,66 @@ internal sealed class PgSessionInspector
                 return masking;
             }
 
-            if (masking.Reason is { } refusal)
-            {
-                // The statement is recorded as the client sent it, then the refusal that replaced it.
-                RecordFrontend(frame);
-                _recorder.Note("refused", refusal);
-                return PgRelayOutcome.Continue;
-            }
+            refusal ??= masking.Reason;
         }
 
-        return RecordFrontend(frame);
+        if (refusal is null)
+        {
+            return RecordFrontend(frame);
+        }
+
+        // A refused statement is recorded as the client sent it, then the refusal that replaced it.
+        if (!guardReplacement.IsEmpty)
+        {
+            replacement = guardReplacement;
+        }
+
+        RecordFrontend(frame);
+        _recorder.Note("refused", refusal);
+        return PgRelayOutcome.Continue;
+    }
+
+    /// <summary>
+    /// Judges a Query or Parse against the guardrails; for a refused one, returns the message and the replacement
+    /// frame. Nothing else is judged: every other message only acts on statements already judged.
+    /// </summary>
+    private string? Guard(ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> replacement)
+    {
+        replacement = default;
+        if (_guard is null)
+        {
+            return null;
+        }
+
+        var type = (PgFrontendMessageType)frame[0];
+        ReadOnlySpan<byte> text;
+        ReadOnlySpan<byte> statementName = default;
+        if (type == PgFrontendMessageType.Query)
+        {
+            text = PgMessages.QueryText(frame);
+        }
+        else if (type == PgFrontendMessageType.Parse)
+        {
+            PgMessages.ParseMessage(frame, out statementName, out text, out _);
+        }
+        else
+        {
+            return null;
+        }
+
+        var (decision, statement) = _guard.Judge(text);
+        if (decision.Effect == PolicyEffect.Allow)
+        {
+            return null;
+        }
+
+        var message = PgStatementGuard.Message(decision);
+        replacement = type == PgFrontendMessageType.Query
+            ? _guard.RefuseQuery(message)
+            : _guard.RefuseParse(Encoding.UTF8.GetString(statementName), message);
+        Denied++;
+        OnDenied?.Invoke(decision, statement);
+        return message;
     }
 
     private PgRelayOutcome RecordFrontend(ReadOnlySpan<byte> frame)
