@@ -90,7 +90,7 @@ internal sealed partial class ConfigBinder
         };
     }
 
-    /// <summary>Finds the rule's one effect key; an empty block still counts as written, to be reported as such.</summary>
+    /// <summary>Finds the rule's one effect key; an empty block counts as written, to be reported as such.</summary>
     private (string Key, YamlNode Node) ReadPolicyEffect(YamlMap map, string what)
     {
         var found = new List<(string Key, YamlNode Node)>(1);

@@ -6,6 +6,8 @@ public enum ApprovalMode
     /// <summary>The statement is held while an approver decides, up to the rule's timeout.</summary>
     Wait,
 
-    /// <summary>The statement is refused with a ticket; it runs once the ticket is approved and it is sent again.</summary>
+    /// <summary>
+    /// The statement is refused with a ticket; sent again once the ticket is approved, it runs.
+    /// </summary>
     Ticket,
 }

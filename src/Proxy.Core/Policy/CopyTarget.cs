@@ -48,7 +48,8 @@ internal static class CopyTarget
     }
 
     private static bool IsDirection(ReadOnlySpan<char> word) =>
-        word.Equals("to", StringComparison.OrdinalIgnoreCase) || word.Equals("from", StringComparison.OrdinalIgnoreCase);
+        word.Equals("to", StringComparison.OrdinalIgnoreCase)
+        || word.Equals("from", StringComparison.OrdinalIgnoreCase);
 
     private enum TokenKind
     {

@@ -66,7 +66,8 @@ public sealed class GuardrailPolicy
             }
             else if (rule.Approval is { IsPerStatementVolume: true } approval)
             {
-                perStatement ??= new VolumeLimit(rule.Name, approval.Rows, approval.Bytes, approval.Mode, approval.Timeout);
+                perStatement ??= new VolumeLimit(
+                    rule.Name, approval.Rows, approval.Bytes, approval.Mode, approval.Timeout);
             }
             else if (rule.Approval is { IsWindowVolume: true })
             {

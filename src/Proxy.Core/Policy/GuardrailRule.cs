@@ -97,12 +97,14 @@ internal sealed class GuardrailRule
             return null;
         }
 
-        if (_relations.Length > 0 && !MatchName(_relations, statement.Relations, DefaultRelationSchema, "relation", what))
+        if (_relations.Length > 0
+            && !MatchName(_relations, statement.Relations, DefaultRelationSchema, "relation", what))
         {
             return null;
         }
 
-        if (_functions.Length > 0 && !MatchName(_functions, statement.Functions, DefaultFunctionSchema, "function", what))
+        if (_functions.Length > 0
+            && !MatchName(_functions, statement.Functions, DefaultFunctionSchema, "function", what))
         {
             return null;
         }
@@ -198,12 +200,14 @@ internal sealed class GuardrailRule
             return false;
         }
 
-        var keyword = string.IsNullOrEmpty(statement.Keyword) ? "UPDATE or DELETE" : statement.Keyword.ToUpperInvariant();
+        var keyword = string.IsNullOrEmpty(statement.Keyword)
+            ? "UPDATE or DELETE"
+            : statement.Keyword.ToUpperInvariant();
         Append(what, $"{keyword} without WHERE");
         return true;
     }
 
-    /// <summary>A search that runs out of time counts as a match for deny and approval rules, never for allow.</summary>
+    /// <summary>A search that runs out of time matches for deny and approval rules, never for allow.</summary>
     private bool MatchPattern(SqlStatement statement, StringBuilder what)
     {
         bool matched;
