@@ -34,7 +34,10 @@ public sealed class GuardrailPolicyTests
         };
 
     private static GuardrailScope Scope(
-        IReadOnlyList<PolicyRuleConfig> rules, string subject = "svc", string[]? groups = null, bool denyUnknown = true) =>
+        IReadOnlyList<PolicyRuleConfig> rules,
+        string subject = "svc",
+        string[]? groups = null,
+        bool denyUnknown = true) =>
         new GuardrailPolicy(new PolicyConfig { Rules = rules, DenyUnknown = denyUnknown })
             .ForPrincipal(subject, groups ?? []);
 
@@ -158,7 +161,9 @@ public sealed class GuardrailPolicyTests
         var rules = new[]
         {
             Approve("etl-rows", new PolicyApprovalConfig { Rows = 10 }, groups: ["etl"]),
-            Approve("big-exports", new PolicyApprovalConfig { Rows = 5000, Bytes = 1 << 20, Timeout = TimeSpan.FromMinutes(3) }),
+            Approve(
+                "big-exports",
+                new PolicyApprovalConfig { Rows = 5000, Bytes = 1 << 20, Timeout = TimeSpan.FromMinutes(3) }),
             Approve("later", new PolicyApprovalConfig { Rows = 1 }),
             Approve("daily", new PolicyApprovalConfig
             {
@@ -199,7 +204,10 @@ public sealed class GuardrailPolicyTests
         var policy = new GuardrailPolicy(
             new PolicyConfig
             {
-                Rules = [Approve("daily", new PolicyApprovalConfig { RowsPerWindow = 100, Window = TimeSpan.FromHours(1) })],
+                Rules =
+                [
+                    Approve("daily", new PolicyApprovalConfig { RowsPerWindow = 100, Window = TimeSpan.FromHours(1) }),
+                ],
             },
             time);
 

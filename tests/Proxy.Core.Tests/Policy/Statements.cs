@@ -19,7 +19,8 @@ internal static class Statements
         Make(StatementClass.Read, "SELECT * FROM x", relations: relations, keyword: "SELECT");
 
     public static SqlStatement Call(string function, string? schema = null) =>
-        Make(StatementClass.Read, $"SELECT {function}()", functions: [new SqlName(schema, function)], keyword: "SELECT");
+        Make(
+            StatementClass.Read, $"SELECT {function}()", functions: [new SqlName(schema, function)], keyword: "SELECT");
 
     public static SqlName Name(string name) => new(null, name);
 
