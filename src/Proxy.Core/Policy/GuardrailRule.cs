@@ -91,60 +91,61 @@ internal sealed class GuardrailRule
             return null;
         }
 
-        var what = new StringBuilder();
-        if (_classes.Count > 0 && !MatchClass(statement, what))
+        // Built only once a matcher matches; most rules never match most statements.
+        StringBuilder? what = null;
+        if (_classes.Count > 0 && !MatchClass(statement, ref what))
         {
             return null;
         }
 
         if (_relations.Length > 0
-            && !MatchName(_relations, statement.Relations, DefaultRelationSchema, "relation", what))
+            && !MatchName(_relations, statement.Relations, DefaultRelationSchema, "relation", ref what))
         {
             return null;
         }
 
         if (_functions.Length > 0
-            && !MatchName(_functions, statement.Functions, DefaultFunctionSchema, "function", what))
+            && !MatchName(_functions, statement.Functions, DefaultFunctionSchema, "function", ref what))
         {
             return null;
         }
 
-        if (_settings.Length > 0 && !MatchSetting(statement, what))
+        if (_settings.Length > 0 && !MatchSetting(statement, ref what))
         {
             return null;
         }
 
-        if (_copyProgram && !MatchCopyProgram(statement, what))
+        if (_copyProgram && !MatchCopyProgram(statement, ref what))
         {
             return null;
         }
 
-        if (_writeWithoutWhere && !MatchWriteWithoutWhere(statement, what))
+        if (_writeWithoutWhere && !MatchWriteWithoutWhere(statement, ref what))
         {
             return null;
         }
 
-        if (_pattern is not null && !MatchPattern(statement, what))
+        if (_pattern is not null && !MatchPattern(statement, ref what))
         {
             return null;
         }
 
-        return what.ToString();
+        return what?.ToString();
     }
 
-    private bool MatchClass(SqlStatement statement, StringBuilder what)
+    private bool MatchClass(SqlStatement statement, ref StringBuilder? what)
     {
         if (!_classes.Contains(statement.Class))
         {
             return false;
         }
 
-        Append(what, "statement class " + StatementClassNames.Name(statement.Class));
+        Append(ref what, "statement class " + StatementClassNames.Name(statement.Class));
         return true;
     }
 
     private static bool MatchName(
-        NameGlob[] globs, IReadOnlyList<SqlName> names, string defaultSchema, string noun, StringBuilder what)
+        NameGlob[] globs, IReadOnlyList<SqlName> names, string defaultSchema, string noun, ref StringBuilder? what)
     {
         foreach (var name in names)
         {
@@ -152,7 +153,8 @@ internal sealed class GuardrailRule
             {
                 if (glob.Matches(name, defaultSchema))
                 {
-                    Append(what, name.Schema is null ? $"{noun} {name.Name}" : $"{noun} {name.Schema}.{name.Name}");
+                    var written = name.Schema is null ? name.Name : $"{name.Schema}.{name.Name}";
+                    Append(ref what, $"{noun} {written}");
                     return true;
                 }
             }
@@ -162,7 +164,7 @@ internal sealed class GuardrailRule
     }
 
     /// <summary>RESET ALL and DISCARD ALL touch every setting, so they match any guarded one.</summary>
-    private bool MatchSetting(SqlStatement statement, StringBuilder what)
+    private bool MatchSetting(SqlStatement statement, ref StringBuilder? what)
     {
         if (statement.Setting is not { } setting)
         {
@@ -174,7 +176,7 @@ internal sealed class GuardrailRule
         {
             if (all || NameGlob.Matches(glob, setting))
             {
-                Append(what, $"setting {setting}");
+                Append(ref what, $"setting {setting}");
                 return true;
             }
         }
@@ -182,18 +184,18 @@ internal sealed class GuardrailRule
         return false;
     }
 
-    private static bool MatchCopyProgram(SqlStatement statement, StringBuilder what)
+    private static bool MatchCopyProgram(SqlStatement statement, ref StringBuilder? what)
     {
         if (statement.Class != StatementClass.Copy || !CopyTarget.IsServerSide(statement.Text))
         {
             return false;
         }
 
-        Append(what, "COPY to or from a program or server file");
+        Append(ref what, "COPY to or from a program or server file");
         return true;
     }
 
-    private static bool MatchWriteWithoutWhere(SqlStatement statement, StringBuilder what)
+    private static bool MatchWriteWithoutWhere(SqlStatement statement, ref StringBuilder? what)
     {
         if (!statement.IsWriteWithoutWhere)
         {
@@ -203,12 +205,12 @@ internal sealed class GuardrailRule
         var keyword = string.IsNullOrEmpty(statement.Keyword)
             ? "UPDATE or DELETE"
             : statement.Keyword.ToUpperInvariant();
-        Append(what, $"{keyword} without WHERE");
+        Append(ref what, $"{keyword} without WHERE");
         return true;
     }
 
     /// <summary>A search that runs out of time matches for deny and approval rules, never for allow.</summary>
-    private bool MatchPattern(SqlStatement statement, StringBuilder what)
+    private bool MatchPattern(SqlStatement statement, ref StringBuilder? what)
     {
         bool matched;
         try
@@ -222,19 +224,20 @@ internal sealed class GuardrailRule
 
         if (matched)
         {
-            Append(what, "statement text matching the rule's pattern");
+            Append(ref what, "statement text matching the rule's pattern");
         }
 
         return matched;
     }
 
-    private static void Append(StringBuilder what, string part)
+    private static void Append(ref StringBuilder? what, string part)
     {
-        if (what.Length > 0)
+        if (what is null)
         {
-            what.Append(" and ");
+            what = new StringBuilder(part);
+            return;
         }
 
-        what.Append(part);
+        what.Append(" and ").Append(part);
     }
 }
