@@ -5,7 +5,7 @@ namespace Sluice.Core.Configuration;
 internal sealed partial class ConfigBinder
 {
     private static readonly string[] RootKeys =
-        ["data_dir", "listeners", "connections", "identity", "access", "recording", "audit", "limits", "masking"];
+        ["data_dir", "listeners", "connections", "identity", "access", "recording", "audit", "limits", "masking", "policy"];
 
     public SluiceConfig Bind(YamlNode root)
     {
@@ -29,6 +29,7 @@ internal sealed partial class ConfigBinder
             Audit = map.Find("audit") is { } audit ? BindAudit(audit, dataDirectory) : DefaultAudit(dataDirectory),
             Limits = map.Find("limits") is { } limits ? BindLimits(limits) : new LimitsConfig(),
             Masking = map.Find("masking") is { } masking ? BindMasking(masking) : new MaskingConfig(),
+            Policy = map.Find("policy") is { } policy ? BindPolicy(policy) : new PolicyConfig(),
         };
     }
 

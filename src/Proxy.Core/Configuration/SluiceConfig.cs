@@ -28,6 +28,8 @@ public sealed class SluiceConfig
 
     public MaskingConfig Masking { get; init; } = new();
 
+    public PolicyConfig Policy { get; init; } = new();
+
     public ConnectionConfig? FindConnection(string name)
     {
         foreach (var connection in Connections)
