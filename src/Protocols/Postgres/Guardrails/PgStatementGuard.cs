@@ -37,11 +37,10 @@ internal sealed class PgStatementGuard
         return (PolicyDecision.Allowed, null);
     }
 
-    /// <summary>What the client is told for a decision that is not Allow.</summary>
+    /// <summary>What the client is told for a decision that is not Allow (the reason names the rule).</summary>
     public static string Message(PolicyDecision decision) => decision.Effect == PolicyEffect.RequireApproval
-        ? $"statement needs approval by rule {decision.RuleName}: {decision.Reason}; " +
-          "approvals are not available on this gateway yet, so it is refused"
-        : $"statement denied by rule {decision.RuleName}: {decision.Reason}";
+        ? $"{decision.Reason}; approvals are not available on this gateway yet, so the statement is refused"
+        : decision.Reason ?? $"statement denied by rule {decision.RuleName}";
 
     /// <summary>The replacement for a refused Query.</summary>
     public ReadOnlySpan<byte> RefuseQuery(string message) =>
