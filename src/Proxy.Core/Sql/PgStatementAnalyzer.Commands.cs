@@ -384,7 +384,7 @@ internal sealed partial class PgStatementAnalyzer
 
             if (parts.Count >= 2)
             {
-                AddRelation(new SqlName(parts.Count >= 3 ? parts[^3] : null, parts[^2]));
+                AddRelation(new SqlName(parts.Count >= 3 ? parts[^3] : null, parts[^2]), p + 1);
             }
         }
         else if (obj is "table" or "view" or "sequence" or "index")

@@ -16,13 +16,7 @@ internal sealed partial class PgStatementAnalyzer
         "only", "if", "not", "exists", "concurrently", "temporary", "temp", "unlogged", "strict", "local", "global",
     };
 
-    private void AddRelation(SqlName name)
-    {
-        if (_relationSet.Add(name))
-        {
-            _relations.Add(name);
-        }
-    }
+    private void AddRelation(SqlName name, int index) => _relations.Add((index, name));
 
     /// <summary>Reads <c>a</c>, <c>a.b</c> or <c>a.b.c</c> at <paramref name="p"/>, leaving p after it.</summary>
     private bool ReadQualifiedName(ref int p, out SqlName name)
@@ -58,12 +52,13 @@ internal sealed partial class PgStatementAnalyzer
             p++;
         }
 
+        int first = p;
         if (!ReadQualifiedName(ref p, out SqlName name))
         {
             return p;
         }
 
-        AddRelation(name);
+        AddRelation(name, first);
         if (IsOpenAt(p))
         {
             _notFunctionHeads.Add(p - 1);
@@ -228,7 +223,7 @@ internal sealed partial class PgStatementAnalyzer
                 }
                 else
                 {
-                    AddRelation(name);
+                    AddRelation(name, p);
                     p = q - 1;
                     aliasSlot = IsWordAt(q, "as") ? q + 1 : q;
                 }

@@ -18,8 +18,7 @@ internal sealed partial class PgStatementAnalyzer
     private readonly int _end;
     private readonly int[] _match;
     private readonly bool[] _inCall;
-    private readonly List<SqlName> _relations = [];
-    private readonly HashSet<SqlName> _relationSet = [];
+    private readonly List<(int Index, SqlName Name)> _relations = [];
     private readonly HashSet<int> _notFunctionHeads = [];
     private bool _writeWithoutWhere;
     private string? _setting;
@@ -79,7 +78,7 @@ internal sealed partial class PgStatementAnalyzer
         return new SqlStatement(
             _sql[first.Start..last.End].Trim(),
             cls,
-            cls == StatementClass.Unknown ? [] : _relations.ToArray(),
+            cls == StatementClass.Unknown ? [] : OrderedRelations(),
             functions.ToArray(),
             _writeWithoutWhere,
             _setting,
@@ -88,6 +87,10 @@ internal sealed partial class PgStatementAnalyzer
             outcome.Uncertainty,
             outcome.Body);
     }
+
+    /// <summary>Relations in order of first appearance, each once, however many clauses found them.</summary>
+    private SqlName[] OrderedRelations() =>
+        _relations.OrderBy(r => r.Index).Select(r => r.Name).Distinct().ToArray();
 
     private static Outcome Unknown(string reason, string keyword = "") =>
         new(StatementClass.Unknown, keyword, reason);
