@@ -338,11 +338,16 @@ internal static class SqlLexer
             }
 
             char escape = '\\';
+            int end = token.End;
             if (i + 2 < tokens.Count && tokens[i + 1].IsWord("uescape"))
             {
                 SqlToken escapeToken = tokens[i + 2];
                 escape = escapeToken.Kind == SqlTokenKind.String && escapeToken.End - escapeToken.Start == 3
                     && sql[escapeToken.Start] == '\'' ? sql[escapeToken.Start + 1] : '\'';
+
+                // The clause belongs to the identifier: one token, so a call's '(' follows it directly.
+                end = escapeToken.End;
+                tokens.RemoveRange(i + 1, 2);
             }
 
             string? decoded = DecodeUnicode(token.Value, escape);
@@ -354,7 +359,7 @@ internal static class SqlLexer
                 return;
             }
 
-            tokens[i] = token with { Value = decoded };
+            tokens[i] = token with { Value = decoded, End = end };
         }
     }
 
