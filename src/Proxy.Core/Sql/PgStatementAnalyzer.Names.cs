@@ -109,6 +109,13 @@ internal sealed partial class PgStatementAnalyzer
                 continue;
             }
 
+            // A JOIN or FROM already read as part of an earlier list is not read again, which keeps long join
+            // chains linear.
+            if (_inFromList[i - _start] && t.Value is "from" or "join" or "using")
+            {
+                continue;
+            }
+
             switch (t.Value)
             {
                 case "from" when !_inCall[i - _start] && !IsWordAt(i - 1, "distinct") && !IsWordAt(i - 1, "rows"):
@@ -142,6 +149,7 @@ internal sealed partial class PgStatementAnalyzer
         for (; p < e; p++)
         {
             SqlToken t = _tokens[p];
+            _inFromList[p - _start] = true;
             if (t.IsPunctuation('('))
             {
                 SqlToken inner = At(p + 1);
@@ -193,8 +201,9 @@ internal sealed partial class PgStatementAnalyzer
                     return;
                 }
 
-                if (t.Value == "join")
+                if (t.Value == "join" || (t.Value == "using" && !IsOpenAt(p + 1)))
                 {
+                    // JOIN … and DELETE … USING a, b both start a new item; JOIN … USING (cols) does not.
                     expecting = true;
                     continue;
                 }

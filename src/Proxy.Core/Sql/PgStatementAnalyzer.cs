@@ -18,6 +18,7 @@ internal sealed partial class PgStatementAnalyzer
     private readonly int _end;
     private readonly int[] _match;
     private readonly bool[] _inCall;
+    private readonly bool[] _inFromList;
     private readonly List<(int Index, SqlName Name)> _relations = [];
     private readonly HashSet<int> _notFunctionHeads = [];
     private bool _writeWithoutWhere;
@@ -32,6 +33,7 @@ internal sealed partial class PgStatementAnalyzer
         _end = range.End;
         _match = new int[_end - _start];
         _inCall = new bool[_end - _start];
+        _inFromList = new bool[_end - _start];
         IndexParentheses();
     }
 

@@ -55,6 +55,18 @@ public sealed class SqlClassifierFuzzTests
         Assert.Equal(StatementClass.Read, Assert.Single(SqlClassifier.Classify(ctes)).Class);
     }
 
+    [Fact]
+    public void Long_join_chains_and_repeated_keywords_stay_fast()
+    {
+        string joins = "SELECT * FROM a" + string.Concat(Enumerable.Range(0, 20_000).Select(i => $" JOIN t{i} ON x"));
+        string froms = "SELECT " + string.Concat(Enumerable.Repeat("from ", 50_000));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        SqlStatement joined = Assert.Single(SqlClassifier.Classify(joins));
+        Assert.Single(SqlClassifier.Classify(froms));
+        Assert.Equal(20_001, joined.Relations.Count);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+
     private static void AssertWellFormed(string sql, IReadOnlyList<SqlStatement> statements)
     {
         foreach (SqlStatement statement in statements)
