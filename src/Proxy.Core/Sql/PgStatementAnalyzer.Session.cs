@@ -51,7 +51,7 @@ internal sealed partial class PgStatementAnalyzer
             return Unknown("malformed SET", keyword);
         }
 
-        return Setting(keyword, name);
+        return IdentitySetting(keyword, name) ?? Setting(keyword, name);
     }
 
     private Outcome Reset(int s)
@@ -81,7 +81,23 @@ internal sealed partial class PgStatementAnalyzer
         }
 
         string? name = ParameterName(ref p);
-        return name is null ? Unknown("malformed RESET", "RESET") : Setting("RESET", name);
+        return name is null ? Unknown("malformed RESET", "RESET")
+            : IdentitySetting("RESET", name) ?? Setting("RESET", name);
+    }
+
+    /// <summary>
+    /// <c>SET "role" = x</c> and <c>SET session_authorization = x</c> reach the same parameters as SET ROLE and
+    /// SET SESSION AUTHORIZATION through the generic form, so they change identity just the same.
+    /// </summary>
+    private Outcome? IdentitySetting(string keyword, string name)
+    {
+        if (name is not ("role" or "session_authorization"))
+        {
+            return null;
+        }
+
+        _setting = name;
+        return Certain(StatementClass.Privilege, keyword);
     }
 
     private Outcome Setting(string keyword, string name)
