@@ -140,7 +140,7 @@ internal sealed partial class PgStatementAnalyzer
         }
     }
 
-    /// <summary>Reads a FROM list: relations after the keyword, each comma and each JOIN, through grouping parens.</summary>
+    /// <summary>Reads a FROM list: a relation after the keyword, each comma and each JOIN, through parens.</summary>
     private void ScanFromList(int p, int e)
     {
         bool expecting = true;
@@ -282,7 +282,7 @@ internal sealed partial class PgStatementAnalyzer
         return functions;
     }
 
-    /// <summary>Like <see cref="ReadQualifiedName"/> but accepts any word, since keywords are checked by the caller.</summary>
+    /// <summary>Like <see cref="ReadQualifiedName"/> but takes any word; the caller checks keywords.</summary>
     private bool ReadChain(ref int p, out SqlName name)
     {
         string? qualifier = null;

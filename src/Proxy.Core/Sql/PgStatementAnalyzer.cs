@@ -133,7 +133,7 @@ internal sealed partial class PgStatementAnalyzer
             || (t.Kind == SqlTokenKind.Word && !_rules.Reserved.Contains(t.Value));
     }
 
-    /// <summary>Records each parenthesis' partner and whether a token sits directly inside a call's parentheses.</summary>
+    /// <summary>Records each parenthesis' partner and whether a token sits directly inside a call.</summary>
     private void IndexParentheses()
     {
         var open = new Stack<int>();

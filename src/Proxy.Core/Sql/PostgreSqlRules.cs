@@ -61,7 +61,8 @@ internal sealed class PostgreSqlRules : SqlDialectRules
             "include", "options", "set", "first", "next", "zone", "range", "rows", "groups", "partition", "insert",
             "update", "delete", "merge", "explain", "vacuum", "copy", "cluster", "reindex", "force_quote",
             "force_not_null", "force_null", "by", "inherits", "exclude", "stored", "generated", "identity",
-            "without", "btree", "hash", "gist", "gin", "brin", "spgist", "json", "json_array", "json_object", "json_arrayagg", "json_objectagg", "is_json",
+            "without", "btree", "hash", "gist", "gin", "brin", "spgist", "json", "json_array", "json_object",
+            "json_arrayagg", "json_objectagg", "is_json",
         ];
         foreach (string word in syntax)
         {

@@ -7,7 +7,7 @@ namespace Sluice.Core.Sql;
 /// </summary>
 public static class SqlClassifier
 {
-    /// <summary>Classifies every non-empty statement of <paramref name="sql"/>, in order. Never throws on any text.</summary>
+    /// <summary>Classifies every non-empty statement of <paramref name="sql"/>, in order; never throws.</summary>
     /// <param name="sql">The query text as the client sent it (one or more statements).</param>
     /// <param name="dialect">The dialect whose lexical rules and grammar apply.</param>
     public static IReadOnlyList<SqlStatement> Classify(string sql, SqlDialect dialect = SqlDialect.PostgreSql)

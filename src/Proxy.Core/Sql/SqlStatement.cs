@@ -7,13 +7,13 @@ namespace Sluice.Core.Sql;
 /// <param name="Functions">Every name called with parentheses (not keyword syntax), each once.</param>
 /// <param name="IsWriteWithoutWhere">True when an UPDATE or DELETE in it (main or CTE) has no WHERE of its own.</param>
 /// <param name="Setting">For SET and RESET: the parameter name, lower case (<c>role</c>, <c>timezone</c> …).</param>
-/// <param name="Keyword">The leading keyword(s), upper case: <c>SELECT</c>, <c>CREATE TABLE</c>, <c>WITH…DELETE</c>.</param>
+/// <param name="Keyword">Leading keyword(s), upper case: <c>SELECT</c>, <c>CREATE TABLE</c>, <c>WITH…DELETE</c>.</param>
 /// <param name="Fingerprint">
 /// Lower-case hex SHA-256 over the normalised tokens. For Read, Write and Transaction statements literals count as
 /// <c>?</c>, so the same statement with other values has the same fingerprint; for every other class, and for
 /// dollar-quoted bodies always, literals count as written, because there the literal is code or a target.
 /// </param>
-/// <param name="Uncertainty">Null when certain; otherwise why the statement is <see cref="StatementClass.Unknown"/>.</param>
+/// <param name="Uncertainty">Null when certain; otherwise why it is <see cref="StatementClass.Unknown"/>.</param>
 /// <param name="BodyClass">
 /// For statements that carry another statement (PREPARE, EXPLAIN, COPY (query), DECLARE): that statement's class.
 /// </param>

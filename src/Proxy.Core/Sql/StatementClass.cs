@@ -18,7 +18,7 @@ public enum StatementClass
     /// <summary>COPY in either direction, to or from the client, a file or a program.</summary>
     Copy,
 
-    /// <summary>Sets or resets a run-time parameter (SET, RESET); the parameter is in <see cref="SqlStatement.Setting"/>.</summary>
+    /// <summary>Sets or resets a run-time parameter, named in <see cref="SqlStatement.Setting"/>.</summary>
     SessionSetting,
 
     /// <summary>Transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, two-phase commit).</summary>
@@ -30,6 +30,6 @@ public enum StatementClass
     /// <summary>Runs SQL the text does not show: DO, EXECUTE, PREPARE, CALL, functions that run SQL text.</summary>
     Dynamic,
 
-    /// <summary>Not classified with certainty; <see cref="SqlStatement.Uncertainty"/> says why. Deny by default.</summary>
+    /// <summary>Not certain; <see cref="SqlStatement.Uncertainty"/> says why. Deny by default.</summary>
     Unknown,
 }

@@ -121,7 +121,8 @@ public sealed class SqlClassifierEvasionTests
     public void Functions_that_run_sql_are_recorded()
     {
         SqlStatement statement = Assert.Single(SqlClassifier.Classify(
-            "SELECT x FROM dblink('db', 'select 1') AS r(x int) WHERE query_to_xml('select 2', true, false, '') IS NOT NULL"));
+            "SELECT x FROM dblink('db', 'select 1') AS r(x int) "
+            + "WHERE query_to_xml('select 2', true, false, '') IS NOT NULL"));
         Assert.Equal([new SqlName(null, "dblink"), new SqlName(null, "query_to_xml")], statement.Functions);
     }
 

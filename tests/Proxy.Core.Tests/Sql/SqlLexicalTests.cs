@@ -47,7 +47,8 @@ public sealed class SqlLexicalTests
     [Fact]
     public void An_identifier_with_a_dollar_does_not_start_a_dollar_quote()
     {
-        IReadOnlyList<SqlStatement> statements = SqlClassifier.Classify("SELECT x$y$ FROM a; DELETE FROM t; SELECT $y$");
+        IReadOnlyList<SqlStatement> statements =
+            SqlClassifier.Classify("SELECT x$y$ FROM a; DELETE FROM t; SELECT $y$");
         Assert.Equal(StatementClass.Write, statements[1].Class);
         Assert.Equal(StatementClass.Unknown, statements[2].Class);
     }
