@@ -326,7 +326,7 @@ internal static class SqlLexer
         return new SqlToken(SqlTokenKind.Number, start, i, string.Empty);
     }
 
-    /// <summary>Decodes U&amp;"…" identifiers, with the escape of a <c>UESCAPE 'c'</c> clause if one follows.</summary>
+    /// <summary>Decodes U&amp;"…" identifiers, with a following UESCAPE clause's escape.</summary>
     private static void ResolveUnicodeEscapes(string sql, List<SqlToken> tokens)
     {
         for (int i = 0; i < tokens.Count; i++)

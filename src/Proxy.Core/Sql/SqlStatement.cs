@@ -7,7 +7,7 @@ namespace Sluice.Core.Sql;
 /// <param name="Functions">Every name called with parentheses (not keyword syntax), each once.</param>
 /// <param name="IsWriteWithoutWhere">True when an UPDATE or DELETE in it (main or CTE) has no WHERE of its own.</param>
 /// <param name="Setting">For SET and RESET: the parameter name, lower case (<c>role</c>, <c>timezone</c> …).</param>
-/// <param name="Keyword">Leading keyword(s), upper case: <c>SELECT</c>, <c>CREATE TABLE</c>, <c>WITH…DELETE</c>.</param>
+/// <param name="Keyword">Leading keyword(s), upper case, e.g. <c>CREATE TABLE</c>, <c>WITH…DELETE</c>.</param>
 /// <param name="Fingerprint">
 /// Lower-case hex SHA-256 over the normalised tokens. For Read, Write and Transaction statements literals count as
 /// <c>?</c>, so the same statement with other values has the same fingerprint; for every other class, and for
