@@ -68,7 +68,9 @@ internal sealed partial class PgStatementAnalyzer
             case "insert" or "merge" or "update" or "delete":
                 return Dml(s, e, nesting, verb);
             case "truncate":
+                // Emptying whole tables is the unbounded write that rule exists for.
                 ReadRelationList(IsWordAt(s + 1, "table") ? s + 2 : s + 1);
+                _writeWithoutWhere = true;
                 return Certain(StatementClass.Write, "TRUNCATE");
             case "explain":
                 return Explain(s, e, nesting);

@@ -5,7 +5,9 @@ namespace Sluice.Core.Sql;
 /// <param name="Class">What the statement does; <see cref="StatementClass.Unknown"/> when not certain.</param>
 /// <param name="Relations">Tables and views it reads, writes or targets, each once, in order of appearance.</param>
 /// <param name="Functions">Every name called with parentheses (not keyword syntax), each once.</param>
-/// <param name="IsWriteWithoutWhere">True when an UPDATE or DELETE in it (main or CTE) has no WHERE of its own.</param>
+/// <param name="IsWriteWithoutWhere">
+/// True for a TRUNCATE, and when an UPDATE or DELETE in it (main or CTE) has no WHERE of its own.
+/// </param>
 /// <param name="Setting">For SET and RESET: the parameter name, lower case (<c>role</c>, <c>timezone</c> …).</param>
 /// <param name="Keyword">Leading keyword(s), upper case, e.g. <c>CREATE TABLE</c>, <c>WITH…DELETE</c>.</param>
 /// <param name="Fingerprint">

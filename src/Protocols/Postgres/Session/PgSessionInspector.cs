@@ -105,7 +105,7 @@ internal sealed class PgSessionInspector
     /// Judges a Query or Parse against the guardrails; for a refused one, returns the message and the replacement
     /// frame. Nothing else is judged: every other message only acts on statements already judged.
     /// </summary>
-    private string? Guard(ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> replacement)
+    private string? Guard(scoped ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> replacement)
     {
         replacement = default;
         if (_guard is null)
@@ -114,8 +114,8 @@ internal sealed class PgSessionInspector
         }
 
         var type = (PgFrontendMessageType)frame[0];
-        ReadOnlySpan<byte> text;
-        ReadOnlySpan<byte> statementName = default;
+        scoped ReadOnlySpan<byte> text;
+        scoped ReadOnlySpan<byte> statementName = default;
         if (type == PgFrontendMessageType.Query)
         {
             text = PgMessages.QueryText(frame);
