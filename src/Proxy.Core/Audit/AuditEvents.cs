@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sluice.Core.Approvals;
 using Sluice.Core.Identity;
 
 namespace Sluice.Core.Audit;
@@ -78,6 +79,45 @@ public static class AuditEvents
             WritePrincipal(w, principal);
             w.WriteString("connection", connection);
             w.WriteString("reason", reason);
+        });
+    }
+
+    /// <summary>
+    /// One step in an approval's life: approval.requested, .approved, .denied, .expired or .used. Carries the
+    /// statement so the trail of a decision says what was allowed without the approval state files.
+    /// </summary>
+    public static void Approval(this AuditLog log, string type, ApprovalRequest request)
+    {
+        log.Write(type, w =>
+        {
+            w.WriteString("approval", request.Id);
+            w.WriteString("session", request.SessionId);
+            w.WriteString("subject", request.Subject);
+            w.WriteStartArray("groups");
+            foreach (var group in request.Groups)
+            {
+                w.WriteStringValue(group);
+            }
+
+            w.WriteEndArray();
+            w.WriteString("connection", request.Connection);
+            w.WriteString("rule", request.RuleName);
+            w.WriteString("reason", request.Reason);
+            w.WriteString("mode", request.Mode.ToString());
+            w.WriteString("fingerprint", request.Fingerprint);
+            w.WriteString("statement", request.Statement);
+            w.WriteString("status", request.Status.ToString());
+            w.WriteString("expires_at", request.ExpiresAt);
+            w.WriteString("decided_by", request.DecidedBy);
+            w.WriteString("decision_reason", request.DecisionReason);
+            if (request.GrantExpiresAt is { } grantExpiresAt)
+            {
+                w.WriteString("grant_expires_at", grantExpiresAt);
+            }
+            else
+            {
+                w.WriteNull("grant_expires_at");
+            }
         });
     }
 
