@@ -7,7 +7,7 @@ namespace Sluice.Core.Approvals;
 /// persisted as a whole.
 /// </summary>
 /// <param name="Id">"R-" and eight Crockford base32 characters, e.g. "R-7K2M9QXA".</param>
-/// <param name="ExpiresAt">A request still pending at this instant becomes <see cref="ApprovalStatus.Expired"/>.</param>
+/// <param name="ExpiresAt">A request still pending at this instant becomes Expired.</param>
 /// <param name="GrantExpiresAt">Set on approval: the grant is usable until then.</param>
 public sealed record ApprovalRequest(
     string Id,

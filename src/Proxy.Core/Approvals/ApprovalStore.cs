@@ -24,7 +24,7 @@ internal sealed class ApprovalStore
 
     public string Folder => _directory;
 
-    /// <summary>Reads every request file; unreadable ones are logged and skipped so one bad file blocks nothing.</summary>
+    /// <summary>Reads every request file; a bad one is logged and skipped, never blocking the rest.</summary>
     public List<ApprovalRequest> LoadAll()
     {
         foreach (var temp in Directory.EnumerateFiles(_directory, "*" + TempExtension))

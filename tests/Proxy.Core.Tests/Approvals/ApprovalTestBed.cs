@@ -18,7 +18,8 @@ public abstract class ApprovalTestBed : IAsyncLifetime
     protected static readonly Principal Mallory = Person("mallory", "developers");
 
     private readonly List<ApprovalService> _services = [];
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "sluice-approvals-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root =
+        Path.Combine(Path.GetTempPath(), "sluice-approvals-" + Guid.NewGuid().ToString("N"));
 
     protected ApprovalTestBed()
     {
@@ -49,7 +50,8 @@ public abstract class ApprovalTestBed : IAsyncLifetime
 
     protected ApprovalService NewService(ApprovalOptions? options = null, HttpClient? webhookClient = null)
     {
-        var service = new ApprovalService(DataDirectory, options ?? DefaultOptions, Clock, Audit, webhookClient, Logger);
+        var service = new ApprovalService(
+            DataDirectory, options ?? DefaultOptions, Clock, Audit, webhookClient, Logger);
         _services.Add(service);
         return service;
     }
@@ -59,8 +61,8 @@ public abstract class ApprovalTestBed : IAsyncLifetime
         string fingerprint = "fp-delete-orders", string statement = "DELETE FROM orders WHERE id = 7",
         TimeSpan? timeout = null) =>
         service.Request(
-            "s-1", who, connection, statement, fingerprint, "prod-writes", "writes on production need a second pair of eyes",
-            mode, timeout ?? TimeSpan.FromMinutes(2));
+            "s-1", who, connection, statement, fingerprint, "prod-writes",
+            "writes on production need a second pair of eyes", mode, timeout ?? TimeSpan.FromMinutes(2));
 
     /// <summary>The audit file's events, in order. Opened with sharing because the log keeps its handle open.</summary>
     protected List<JsonElement> AuditEvents()
