@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Sluice.Core.Approvals;
 using Sluice.Core.Audit;
 using Sluice.Core.Configuration;
 using Sluice.Core.Identity;
@@ -31,6 +32,9 @@ public sealed class GatewayServices
 
     /// <summary>Guardrail rules for statements; even with none configured, unknown statements are denied.</summary>
     public GuardrailPolicy Guardrails { get; init; } = GuardrailPolicy.AllowAll;
+
+    /// <summary>Holds statements for a human's approval; null when approvals are not configured.</summary>
+    public ApprovalService? Approvals { get; init; }
 
     public required ILoggerFactory Loggers { get; init; }
 

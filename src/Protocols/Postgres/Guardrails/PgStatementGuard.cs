@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Sluice.Core.Approvals;
 using Sluice.Core.Policy;
 using Sluice.Core.Sql;
 
@@ -15,26 +16,93 @@ namespace Sluice.Protocols.Postgres;
 internal sealed class PgStatementGuard
 {
     private readonly GuardrailScope _scope;
+    private readonly PgApprovalContext? _approvals;
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
 
-    public PgStatementGuard(GuardrailScope scope)
+    // Waits in progress, by statement fingerprint: the message is judged again once its wait is over.
+    private readonly Dictionary<string, Task<ApprovalRequest>> _waits = new(StringComparer.Ordinal);
+
+    public PgStatementGuard(GuardrailScope scope, PgApprovalContext? approvals = null)
     {
         _scope = scope;
+        _approvals = approvals;
     }
 
-    /// <summary>The first decision that is not Allow among the statements of <paramref name="sqlUtf8"/>.</summary>
-    public (PolicyDecision Decision, SqlStatement? Statement) Judge(ReadOnlySpan<byte> sqlUtf8)
+    /// <summary>Judges every statement of <paramref name="sqlUtf8"/>; the first that is not allowed decides.</summary>
+    public PgGuardVerdict Judge(ReadOnlySpan<byte> sqlUtf8)
     {
+        string? note = null;
         foreach (var statement in SqlClassifier.Classify(Encoding.UTF8.GetString(sqlUtf8)))
         {
             var decision = _scope.Evaluate(statement);
-            if (decision.Effect != PolicyEffect.Allow)
+            if (decision.Effect == PolicyEffect.Allow)
             {
-                return (decision, statement);
+                continue;
             }
+
+            var verdict = decision.Effect == PolicyEffect.Deny || _approvals is null
+                ? new PgGuardVerdict(PgGuardOutcome.Refuse, Message(decision), null, decision, statement)
+                : Approval(_approvals, decision, statement);
+            if (verdict.Outcome != PgGuardOutcome.Allow)
+            {
+                return verdict;
+            }
+
+            note ??= verdict.Note;
         }
 
-        return (PolicyDecision.Allowed, null);
+        return note is null ? PgGuardVerdict.Allowed : PgGuardVerdict.Allowed with { Note = note };
+    }
+
+    /// <summary>
+    /// A statement that needs approval runs on an unused grant for exactly this identity, connection and statement;
+    /// otherwise a request is made, and the statement waits for the decision or is refused with its ticket.
+    /// </summary>
+    private PgGuardVerdict Approval(PgApprovalContext context, PolicyDecision decision, SqlStatement statement)
+    {
+        var service = context.Service;
+        var subject = context.Principal.Subject;
+        var fingerprint = statement.Fingerprint;
+        if (_waits.Remove(fingerprint, out var finished) && finished.IsCompleted)
+        {
+            var request = finished.Result;
+            if (request.Status == ApprovalStatus.Approved && service.TryConsumeGrant(subject, context.Connection, fingerprint, out _))
+            {
+                return PgGuardVerdict.Allowed with { Note = $"approval {request.Id} granted by {request.DecidedBy}" };
+            }
+
+            var outcome = request.Status switch
+            {
+                ApprovalStatus.Denied => $"was denied by {request.DecidedBy}" +
+                    (request.DecisionReason is { } why ? $": {why}" : ""),
+                ApprovalStatus.Expired => "was not decided in time",
+                _ => $"is {request.Status.ToString().ToLowerInvariant()}",
+            };
+            return new PgGuardVerdict(
+                PgGuardOutcome.Refuse, $"approval {request.Id} {outcome}; the statement is refused ({decision.Reason})",
+                null, decision, statement);
+        }
+
+        if (service.TryConsumeGrant(subject, context.Connection, fingerprint, out var grant))
+        {
+            return PgGuardVerdict.Allowed with { Note = $"approval {grant!.Id} granted by {grant.DecidedBy}" };
+        }
+
+        var pending = service.Request(
+            context.SessionId, context.Principal, context.Connection, statement.Text, fingerprint,
+            decision.RuleName ?? "", decision.Reason ?? "", decision.Mode, decision.Timeout);
+        if (decision.Mode == ApprovalMode.Ticket)
+        {
+            return new PgGuardVerdict(
+                PgGuardOutcome.Refuse,
+                $"approval {pending.Id} requested ({decision.Reason}); run the statement again once it is approved",
+                null, decision, statement);
+        }
+
+        var wait = service.WaitAsync(pending.Id, CancellationToken.None);
+        _waits[fingerprint] = wait;
+        return new PgGuardVerdict(PgGuardOutcome.Wait, null, wait, decision, statement,
+            $"approval {pending.Id} requested: waiting");
     }
 
     /// <summary>What the client is told for a decision that is not Allow (the reason names the rule).</summary>

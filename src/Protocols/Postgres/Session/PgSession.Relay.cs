@@ -127,12 +127,16 @@ internal sealed partial class PgSession
         }
     }
 
-    /// <summary>Waits for a catalog lookup; a lookup that fails ends the session (masking fails closed).</summary>
-    private async Task<PgRelayOutcome?> WaitForLookupAsync(Task pending)
+    /// <summary>
+    /// Waits for a catalog lookup or an approval decision; a lookup that fails ends the session (masking fails
+    /// closed).
+    /// </summary>
+    private async Task<PgRelayOutcome?> WaitForLookupAsync(Task pending, CancellationToken cancellationToken)
     {
         try
         {
-            await pending;
+            // A held statement may wait minutes for a human: the session's end must not wait with it.
+            await pending.WaitAsync(cancellationToken);
             return null;
         }
         catch (Exception e) when (e is PgCatalogException or PgUpstreamException or IOException
@@ -170,7 +174,7 @@ internal sealed partial class PgSession
                     // Forward what was judged already, wait for the catalog, then read the same bytes again.
                     from.AdvanceTo(consumed);
                     await to.FlushAsync(cancellationToken);
-                    if (await WaitForLookupAsync(pending) is { } failed)
+                    if (await WaitForLookupAsync(pending, cancellationToken) is { } failed)
                     {
                         return failed;
                     }

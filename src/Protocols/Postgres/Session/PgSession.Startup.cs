@@ -348,15 +348,18 @@ internal sealed partial class PgSession
 
         var scope = Services.Masking.ForPrincipal(principal.Subject, principal.Groups);
         _masking = scope.IsEmpty ? null : new PgResultMasking(scope, _listener.CatalogFor(connection));
-        var guard = new PgStatementGuard(Services.Guardrails.ForPrincipal(principal.Subject, principal.Groups));
         var sessionId = SessionId;
+        var approvals = Services.Approvals is { } service
+            ? new PgApprovalContext(service, principal, connection.Name, sessionId)
+            : null;
+        var guard = new PgStatementGuard(Services.Guardrails.ForPrincipal(principal.Subject, principal.Groups), approvals);
         _inspector = new PgSessionInspector(_recorder, Services.RecordingOptions.BindParameters, _masking, guard)
         {
-            OnDenied = (decision, statement) =>
+            OnDenied = (decision, statement, message) =>
             {
-                PgLog.StatementDenied(_logger, sessionId, decision.RuleName ?? "", decision.Reason ?? "");
+                PgLog.StatementDenied(_logger, sessionId, decision.RuleName ?? "", message);
                 Services.Audit.StatementDenied(
-                    sessionId, principal.Subject, connection.Name, decision.RuleName ?? "", decision.Reason ?? "",
+                    sessionId, principal.Subject, connection.Name, decision.RuleName ?? "", message,
                     statement?.Class.ToString(), statement?.Fingerprint);
             },
         };

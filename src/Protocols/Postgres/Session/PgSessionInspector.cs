@@ -39,8 +39,8 @@ internal sealed class PgSessionInspector
     /// <summary>Statements refused by the guardrails in this session.</summary>
     public long Denied { get; private set; }
 
-    /// <summary>Called for each refused statement: rule, reason, fingerprint (for the audit log).</summary>
-    public Action<PolicyDecision, SqlStatement?>? OnDenied { get; init; }
+    /// <summary>Called for each refused statement: the decision, the statement, the message the client got.</summary>
+    public Action<PolicyDecision, SqlStatement?, string>? OnDenied { get; init; }
 
     /// <summary>Cells the masking rewrote in this session.</summary>
     public long MaskedCells => _masking?.MaskedCells ?? 0;
@@ -64,7 +64,14 @@ internal sealed class PgSessionInspector
     public PgRelayOutcome Frontend(scoped ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> replacement)
     {
         replacement = default;
-        var refusal = Guard(frame, out var guardReplacement);
+        var verdict = Guard(frame, out var guardReplacement);
+        if (verdict.Outcome == PgGuardOutcome.Wait)
+        {
+            // Held for approval: nothing is forwarded or recorded until the decision; then judged again.
+            return PgRelayOutcome.Wait(verdict.Pending!);
+        }
+
+        var refusal = verdict.Outcome == PgGuardOutcome.Refuse ? verdict.Message : null;
         if (_masking is not null)
         {
             PgRelayOutcome masking;
@@ -87,7 +94,13 @@ internal sealed class PgSessionInspector
 
         if (refusal is null)
         {
-            return RecordFrontend(frame);
+            var recorded = RecordFrontend(frame);
+            if (verdict.Note is { } note)
+            {
+                _recorder.Note("approval", note);
+            }
+
+            return recorded;
         }
 
         // A refused statement is recorded as the client sent it, then the refusal that replaced it.
@@ -102,15 +115,15 @@ internal sealed class PgSessionInspector
     }
 
     /// <summary>
-    /// Judges a Query or Parse against the guardrails; for a refused one, returns the message and the replacement
-    /// frame. Nothing else is judged: every other message only acts on statements already judged.
+    /// Judges a Query or Parse against the guardrails; for a refused one, builds the replacement frame. Nothing
+    /// else is judged: every other message only acts on statements already judged.
     /// </summary>
-    private string? Guard(scoped ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> replacement)
+    private PgGuardVerdict Guard(scoped ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> replacement)
     {
         replacement = default;
         if (_guard is null)
         {
-            return null;
+            return PgGuardVerdict.Allowed;
         }
 
         var type = (PgFrontendMessageType)frame[0];
@@ -126,22 +139,22 @@ internal sealed class PgSessionInspector
         }
         else
         {
-            return null;
+            return PgGuardVerdict.Allowed;
         }
 
-        var (decision, statement) = _guard.Judge(text);
-        if (decision.Effect == PolicyEffect.Allow)
+        var verdict = _guard.Judge(text);
+        if (verdict.Outcome != PgGuardOutcome.Refuse)
         {
-            return null;
+            return verdict;
         }
 
-        var message = PgStatementGuard.Message(decision);
+        var message = verdict.Message!;
         replacement = type == PgFrontendMessageType.Query
             ? _guard.RefuseQuery(message)
             : _guard.RefuseParse(Encoding.UTF8.GetString(statementName), message);
         Denied++;
-        OnDenied?.Invoke(decision, statement);
-        return message;
+        OnDenied?.Invoke(verdict.Decision!, verdict.Statement, message);
+        return verdict;
     }
 
     private PgRelayOutcome RecordFrontend(ReadOnlySpan<byte> frame)
