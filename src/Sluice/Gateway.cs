@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Sluice.Core.Approvals;
 using Sluice.Core.Audit;
+using Sluice.Host.Admin;
 using Sluice.Core.Configuration;
 using Sluice.Core.Identity;
 using Sluice.Core.Policy;
@@ -20,6 +22,7 @@ internal sealed partial class Gateway : IAsyncDisposable
     private readonly List<Socket> _sockets = [];
     private readonly List<Task> _acceptLoops = [];
     private readonly List<PgListener> _listeners = [];
+    private AdminServer? _admin;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
     private readonly HttpClient _http;
@@ -34,6 +37,9 @@ internal sealed partial class Gateway : IAsyncDisposable
 
     public GatewayServices Services { get; }
 
+    /// <summary>Where the admin API listens, when configured.</summary>
+    public IPEndPoint? AdminEndpoint => _admin?.Endpoint;
+
     /// <summary>Where each listener is bound, by listener name (useful when the config asks for port 0).</summary>
     public Dictionary<string, IPEndPoint> Endpoints { get; } = new(StringComparer.Ordinal);
 
@@ -46,6 +52,20 @@ internal sealed partial class Gateway : IAsyncDisposable
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var devKey = config.Identity.DevIssuer ? DevSigningKey.LoadOrCreate(config.DataDirectory) : null;
         var auditPath = config.Audit.Path == "-" ? "-" : Path.Combine(config.DataDirectory, config.Audit.Path);
+        var audit = new AuditLog(auditPath, time);
+        var approvals = new ApprovalService(
+            Path.Combine(config.DataDirectory, "approvals"),
+            new ApprovalOptions
+            {
+                ApproverGroups = config.Approvals.ApproverGroups,
+                GrantLifetime = config.Approvals.GrantTtl,
+                TicketLifetime = config.Approvals.TicketTtl,
+                WebhookUrl = config.Approvals.WebhookUrl,
+            },
+            time,
+            audit,
+            http,
+            loggers.CreateLogger("Sluice.Approvals"));
         var services = new GatewayServices
         {
             Config = config,
@@ -59,7 +79,8 @@ internal sealed partial class Gateway : IAsyncDisposable
                 ZstdLevel = config.Recording.ZstdLevel,
                 BindParameters = config.Recording.BindParameters,
             },
-            Audit = new AuditLog(auditPath, time),
+            Audit = audit,
+            Approvals = approvals,
             Masking = MaskingSetup.Build(config, loggers.CreateLogger("Sluice.Masking")),
             Guardrails = new GuardrailPolicy(config.Policy),
             Loggers = loggers,
@@ -77,6 +98,15 @@ internal sealed partial class Gateway : IAsyncDisposable
             foreach (var listener in config.Listeners)
             {
                 gateway.Listen(listener);
+            }
+
+            if (config.Admin.Listen is not null)
+            {
+                gateway._admin = new AdminServer(
+                    config.Admin, services.Authenticator, config.Approvals.ApproverGroups, approvals,
+                    loggers.CreateLogger("Sluice.Admin"));
+                gateway._admin.StartAsync().GetAwaiter().GetResult();
+                Log.AdminListening(gateway._logger, gateway._admin.Endpoint.ToString());
             }
         }
         catch
@@ -191,6 +221,16 @@ internal sealed partial class Gateway : IAsyncDisposable
             await listener.DisposeAsync();
         }
 
+        if (_admin is not null)
+        {
+            await _admin.DisposeAsync();
+        }
+
+        if (Services.Approvals is not null)
+        {
+            await Services.Approvals.DisposeAsync();
+        }
+
         Services.Audit.Dispose();
         (Services.Authenticator as IDisposable)?.Dispose();
         _http.Dispose();
@@ -207,6 +247,9 @@ internal sealed partial class Gateway : IAsyncDisposable
 
         [LoggerMessage(4, LogLevel.Error, "a connection failed outside its session")]
         public static partial void ConnectionCrashed(ILogger logger, Exception exception);
+
+        [LoggerMessage(5, LogLevel.Information, "admin API listening on {Endpoint}")]
+        public static partial void AdminListening(ILogger logger, string endpoint);
 
         [LoggerMessage(3, LogLevel.Warning,
             "the development token issuer is trusted (identity.dev_issuer): tokens minted by `sluice token` are " +

@@ -42,6 +42,11 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     public RecordingStore Recordings => _gateway.Services.Recordings;
 
+    public Sluice.Core.Sessions.GatewayServices Services => _gateway.Services;
+
+    /// <summary>The folder holding the configuration and data directory, to start another gateway over it.</summary>
+    public string Folder => Path.GetDirectoryName(ConfigPath)!;
+
     public string AuditFile => Path.Combine(DataDirectory, "audit.jsonl");
 
     public static Task<GatewayHarness> StartAsync(PostgresFixture postgres, HarnessOptions? options = null) =>
@@ -50,7 +55,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
     public static Task<GatewayHarness> StartAsync(int upstreamPort, string upstreamPassword, HarnessOptions? options = null)
     {
         options ??= new HarnessOptions();
-        var directory = Directory.CreateTempSubdirectory("sluice-it-").FullName;
+        var directory = options.Folder ?? Directory.CreateTempSubdirectory("sluice-it-").FullName;
         var issuer = TestIssuer.Create(directory);
         var yaml = $"""
             data_dir: {directory}/data
@@ -98,6 +103,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
               row_bytes_per_statement: {options.RowBytesPerStatement}
             {options.MaskingYaml}
             {options.PolicyYaml}
+            {options.ApprovalsYaml}
             limits:
               startup_timeout: {options.StartupTimeout}
               max_message_bytes: {options.MaxMessageBytes}
@@ -194,6 +200,12 @@ internal sealed record HarnessOptions
     public string MaxMessageBytes { get; init; } = "16MiB";
 
     public bool RecordBindParameters { get; init; }
+
+    /// <summary>Start over an existing harness folder (its data directory and keys) instead of a new one.</summary>
+    public string? Folder { get; init; }
+
+    /// <summary>Top-level <c>approvals:</c> and <c>admin:</c> sections, unindented.</summary>
+    public string ApprovalsYaml { get; init; } = "";
 
     /// <summary>A top-level <c>policy:</c> section, unindented.</summary>
     public string PolicyYaml { get; init; } = "";
