@@ -6,8 +6,8 @@ internal sealed partial class ConfigBinder
 {
     private static readonly string[] RootKeys =
     [
-        "data_dir", "listeners", "connections", "identity", "access", "recording", "audit", "limits", "masking", "policy",
-        "admin", "approvals",
+        "data_dir", "listeners", "connections", "identity", "access", "recording", "audit", "limits", "masking",
+        "policy", "admin", "approvals",
     ];
 
     public SluiceConfig Bind(YamlNode root)

@@ -57,7 +57,7 @@ internal sealed partial class AdminServer : IAsyncDisposable
         Endpoint = _configured;
     }
 
-    /// <summary>The address and port actually bound; differs from the configured one when that asked for port 0.</summary>
+    /// <summary>The address and port bound; differs from the configured one when that asked for port 0.</summary>
     public IPEndPoint Endpoint { get; private set; }
 
     /// <summary>Binds the endpoint and starts serving in the background.</summary>
@@ -122,7 +122,8 @@ internal sealed partial class AdminServer : IAsyncDisposable
             {
                 context = await _listener.GetContextAsync();
             }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException
+                or InvalidOperationException)
             {
                 if (_stopping.IsCancellationRequested)
                 {

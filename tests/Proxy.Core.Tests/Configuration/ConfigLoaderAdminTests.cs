@@ -103,7 +103,8 @@ public sealed class ConfigLoaderAdminTests
     [Fact]
     public void Unknown_approvals_key() =>
         Fails("approvals:\n  approvers: [dba]", 13, 3,
-            "unknown key 'approvers' in 'approvals'; allowed keys: approver_groups, grant_ttl, ticket_ttl, webhook_url");
+            "unknown key 'approvers' in 'approvals'; allowed keys: "
+            + "approver_groups, grant_ttl, ticket_ttl, webhook_url");
 
     [Fact]
     public void Bad_duration_is_reported_at_the_value() =>
