@@ -203,7 +203,8 @@ public sealed class AdminServerTests : IAsyncLifetime, IDisposable
         Assert.Equal((ApprovalStatus.Approved, "dana", "cleanup ticket 7"),
             (stored.Status, stored.DecidedBy, stored.DecisionReason));
         Assert.Contains(_logger.Entries, e => e.Level == LogLevel.Information
-            && e.Message.Contains("dana", StringComparison.Ordinal) && e.Message.Contains("a1", StringComparison.Ordinal));
+            && e.Message.Contains("dana", StringComparison.Ordinal)
+            && e.Message.Contains("a1", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -213,7 +214,8 @@ public sealed class AdminServerTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("denied", (await Json(response)).GetProperty("status").GetString());
         var stored = _approvals.Find("a1")!;
-        Assert.Equal((ApprovalStatus.Denied, "robot", (string?)null), (stored.Status, stored.DecidedBy, stored.DecisionReason));
+        Assert.Equal(
+            (ApprovalStatus.Denied, "robot", (string?)null), (stored.Status, stored.DecidedBy, stored.DecisionReason));
     }
 
     [Fact]
@@ -221,7 +223,8 @@ public sealed class AdminServerTests : IAsyncLifetime, IDisposable
     {
         using var response = await SendAsync(HttpMethod.Post, "approvals/a2/deny", Token("dana", "dba"));
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Equal("request 'a2' is approved, not pending", (await Json(response)).GetProperty("error").GetString());
+        Assert.Equal(
+            "request 'a2' is approved, not pending", (await Json(response)).GetProperty("error").GetString());
     }
 
     [Fact]

@@ -16,7 +16,8 @@ internal sealed class FakeApprovals : IApprovalDecisions
 
     public static readonly DateTimeOffset Created = DateTimeOffset.UtcNow.AddMinutes(-3);
 
-    public ApprovalRequest Add(string id, string subject, string statement, ApprovalStatus status = ApprovalStatus.Pending)
+    public ApprovalRequest Add(
+        string id, string subject, string statement, ApprovalStatus status = ApprovalStatus.Pending)
     {
         var request = new ApprovalRequest(
             id, "session-" + id, subject, ["developers"], "demo", statement, "fp-" + id, "big-deletes",
