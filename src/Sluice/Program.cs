@@ -17,6 +17,9 @@ internal static class Program
         root.Subcommands.Add(SessionsCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(ApprovalCommands.List());
+        root.Subcommands.Add(ApprovalCommands.Approve());
+        root.Subcommands.Add(ApprovalCommands.Deny());
         return await root.Parse(args).InvokeAsync();
     }
 }

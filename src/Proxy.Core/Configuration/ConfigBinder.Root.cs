@@ -5,7 +5,10 @@ namespace Sluice.Core.Configuration;
 internal sealed partial class ConfigBinder
 {
     private static readonly string[] RootKeys =
-        ["data_dir", "listeners", "connections", "identity", "access", "recording", "audit", "limits", "masking", "policy"];
+    [
+        "data_dir", "listeners", "connections", "identity", "access", "recording", "audit", "limits", "masking",
+        "policy", "admin", "approvals",
+    ];
 
     public SluiceConfig Bind(YamlNode root)
     {
@@ -30,6 +33,8 @@ internal sealed partial class ConfigBinder
             Limits = map.Find("limits") is { } limits ? BindLimits(limits) : new LimitsConfig(),
             Masking = map.Find("masking") is { } masking ? BindMasking(masking) : new MaskingConfig(),
             Policy = map.Find("policy") is { } policy ? BindPolicy(policy) : new PolicyConfig(),
+            Admin = map.Find("admin") is { } admin ? BindAdmin(admin) : new AdminConfig(),
+            Approvals = map.Find("approvals") is { } approvals ? BindApprovals(approvals) : new ApprovalsConfig(),
         };
     }
 

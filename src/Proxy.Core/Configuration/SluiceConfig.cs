@@ -30,6 +30,11 @@ public sealed class SluiceConfig
 
     public PolicyConfig Policy { get; init; } = new();
 
+    /// <summary>The admin HTTP API; <see cref="AdminConfig.Listen"/> is null when none is configured.</summary>
+    public AdminConfig Admin { get; init; } = new();
+
+    public ApprovalsConfig Approvals { get; init; } = new();
+
     public ConnectionConfig? FindConnection(string name)
     {
         foreach (var connection in Connections)

@@ -43,7 +43,7 @@ public sealed class ConfigLoaderErrorTests
     [Fact]
     public void Unknown_root_key_lists_allowed_keys() =>
         Fails(Base + "\nlistenerz: 1", 12, 1, "unknown key 'listenerz' in the configuration; allowed keys: data_dir, "
-            + "listeners, connections, identity, access, recording, audit, limits, masking, policy");
+            + "listeners, connections, identity, access, recording, audit, limits, masking, policy, admin, approvals");
 
     [Fact]
     public void Unknown_listener_key() =>
