@@ -26,6 +26,9 @@ public sealed class PgApprovalTests(PostgresFixture postgres) : IAsyncLifetime
             - name: quick-timeout
               identities: [impatient]
               require_approval: { relations: [customers], mode: wait, timeout: 1s }
+            - name: big-exports
+              identities: [exporter]
+              require_approval: { rows: 5000, mode: wait, timeout: 20s }
         """;
 
     private const string Approvals = """
@@ -143,5 +146,51 @@ public sealed class PgApprovalTests(PostgresFixture postgres) : IAsyncLifetime
         service.Approve(id, Approver, "after the restart");
         await using var again = await restarted.OpenAsync(restarted.MintDevToken("requester", "demo"));
         Assert.Equal(1, await new NpgsqlCommand("SELECT id FROM tickets WHERE id = 1", again).ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task LargeExport_PausesMidStream_ThenCompletesOnceApproved()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(postgres, Options());
+        var service = gateway.Services.Approvals!;
+        await using var connection = await gateway.OpenAsync(gateway.MintDevToken("exporter", "demo"));
+        Assert.Equal(100, await CountRowsAsync(connection, "SELECT * FROM customers LIMIT 100"));
+
+        var export = CountRowsAsync(connection, "SELECT * FROM customers");
+        var request = await PendingAsync(service, "exporter");
+        Assert.Equal("big-exports", request.RuleName);
+        await Task.Delay(300);
+        Assert.False(export.IsCompleted, "the export must pause while the approval is pending");
+
+        service.Approve(request.Id, Approver, "quarterly report");
+        Assert.Equal(10_000, await export.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task LargeExport_Denied_IsCancelledWithAnError_AndTheSessionGoesOn()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(postgres, Options());
+        var service = gateway.Services.Approvals!;
+        await using var connection = await gateway.OpenAsync(gateway.MintDevToken("exporter", "demo"));
+
+        var export = CountRowsAsync(connection, "SELECT * FROM customers");
+        service.Deny((await PendingAsync(service, "exporter")).Id, Approver, "too much");
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => export);
+        Assert.Equal("42501", error.SqlState);
+        Assert.Contains("denied by dba-1: too much", error.MessageText, StringComparison.Ordinal);
+        Assert.Equal(1, await new NpgsqlCommand("SELECT 1", connection).ExecuteScalarAsync());
+    }
+
+    private static async Task<int> CountRowsAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var reader = await new NpgsqlCommand(sql, connection).ExecuteReaderAsync();
+        var rows = 0;
+        while (await reader.ReadAsync())
+        {
+            rows++;
+        }
+
+        return rows;
     }
 }

@@ -61,7 +61,12 @@ internal static class PgFrameForwarder
                 break;
             }
 
-            if (!replacement.IsEmpty)
+            if (outcome.Drop)
+            {
+                WriteRun(buffer.Slice(runStart, frame.Start), to);
+                runStart = frame.End;
+            }
+            else if (!replacement.IsEmpty)
             {
                 // A rewritten frame: send what came before it as it was, then the new frame instead of the old.
                 WriteRun(buffer.Slice(runStart, frame.Start), to);

@@ -5,8 +5,11 @@ internal readonly record struct PgClientError(string SqlState, string Message);
 
 /// <summary>What relaying a batch of frames decided about the session.</summary>
 internal readonly record struct PgRelayOutcome(
-    bool Ends, bool Rejects, string? Reason, PgClientError? ClientError, Task? Pending = null)
+    bool Ends, bool Rejects, string? Reason, PgClientError? ClientError, Task? Pending = null, bool Drop = false)
 {
+    /// <summary>The frame is inspected and not forwarded (rows of a statement the gateway has cancelled).</summary>
+    public static PgRelayOutcome Dropped { get; } = new(false, false, null, null, null, Drop: true);
+
     public static PgRelayOutcome Continue => default;
 
     /// <summary>The frame was forwarded and the session ends after it (Terminate).</summary>

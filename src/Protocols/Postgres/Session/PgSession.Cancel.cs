@@ -42,4 +42,39 @@ internal sealed partial class PgSession
             PgLog.CancelFailed(_logger, target.ProcessId, e.Message);
         }
     }
+
+    /// <summary>
+    /// Cancels the statement running on this session's upstream backend, as a client's CancelRequest would: the
+    /// gateway's own way to stop a result it will not let through. Best effort, like every PostgreSQL cancel.
+    /// </summary>
+    private async Task CancelRunningStatementAsync()
+    {
+        if (_upstream is not { } upstream || _connection is not { } connection)
+        {
+            return;
+        }
+
+        try
+        {
+            var (stream, _) = await PgUpstreamConnection.ConnectAsync(connection, CancellationToken.None);
+            await using (stream)
+            {
+                var request = new ArrayBufferWriter<byte>(16);
+                PgWriter.CancelRequest(request, upstream.ProcessId, upstream.SecretKey);
+                await stream.WriteAsync(request.WrittenMemory);
+                await stream.FlushAsync();
+                var sink = new byte[1];
+                while (await stream.ReadAsync(sink) > 0)
+                {
+                }
+            }
+
+            _recorder?.Note("cancel", "the gateway cancelled the running statement");
+            PgLog.CancelForwarded(_logger, SessionId, upstream.ProcessId);
+        }
+        catch (Exception e) when (e is PgUpstreamException or IOException or System.Net.Sockets.SocketException)
+        {
+            PgLog.CancelFailed(_logger, upstream.ProcessId, e.Message);
+        }
+    }
 }

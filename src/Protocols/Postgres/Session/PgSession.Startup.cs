@@ -352,8 +352,12 @@ internal sealed partial class PgSession
         var approvals = Services.Approvals is { } service
             ? new PgApprovalContext(service, principal, connection.Name, sessionId)
             : null;
-        var guard = new PgStatementGuard(Services.Guardrails.ForPrincipal(principal.Subject, principal.Groups), approvals);
-        _inspector = new PgSessionInspector(_recorder, Services.RecordingOptions.BindParameters, _masking, guard)
+        var guardrails = Services.Guardrails.ForPrincipal(principal.Subject, principal.Groups);
+        var guard = new PgStatementGuard(guardrails, approvals);
+        var volume = guardrails.PerStatementVolume is { } limit
+            ? new PgVolumeGuard(limit, approvals, CancelRunningStatementAsync)
+            : null;
+        _inspector = new PgSessionInspector(_recorder, Services.RecordingOptions.BindParameters, _masking, guard, volume)
         {
             OnDenied = (decision, statement, message) =>
             {

@@ -19,6 +19,8 @@ internal sealed class PgSessionInspector
     private readonly bool _recordBindParameters;
     private readonly PgResultMasking? _masking;
     private readonly PgStatementGuard? _guard;
+    private readonly PgVolumeGuard? _volume;
+    private readonly System.Buffers.ArrayBufferWriter<byte> _errorBuffer = new(256);
 
     // What each prepared statement and portal runs, so an Execute of a statement prepared long ago is still
     // recorded with its text. The unnamed ones, which most drivers use, avoid the dictionaries.
@@ -28,12 +30,14 @@ internal sealed class PgSessionInspector
     private byte[] _unnamedPortalText = [];
 
     public PgSessionInspector(
-        SessionRecorder recorder, bool recordBindParameters, PgResultMasking? masking = null, PgStatementGuard? guard = null)
+        SessionRecorder recorder, bool recordBindParameters, PgResultMasking? masking = null,
+        PgStatementGuard? guard = null, PgVolumeGuard? volume = null)
     {
         _recorder = recorder;
         _recordBindParameters = recordBindParameters;
         _masking = masking;
         _guard = guard;
+        _volume = volume;
     }
 
     /// <summary>Statements refused by the guardrails in this session.</summary>
@@ -165,6 +169,11 @@ internal sealed class PgSessionInspector
             case PgFrontendMessageType.Query:
                 Statements++;
                 recorder.Request(RequestKind.Query, default, PgMessages.QueryText(frame));
+                if (_volume is not null)
+                {
+                    _volume.Statement = Encoding.UTF8.GetString(PgMessages.QueryText(frame));
+                }
+
                 break;
             case PgFrontendMessageType.Parse:
                 PgMessages.ParseMessage(frame, out var statement, out var text, out _);
@@ -184,7 +193,13 @@ internal sealed class PgSessionInspector
             case PgFrontendMessageType.Execute:
                 PgMessages.ExecuteMessage(frame, out var executed, out _);
                 Statements++;
-                recorder.Request(RequestKind.Execute, executed, LookupText(_portalTexts, _unnamedPortalText, executed));
+                var executedText = LookupText(_portalTexts, _unnamedPortalText, executed);
+                recorder.Request(RequestKind.Execute, executed, executedText);
+                if (_volume is not null)
+                {
+                    _volume.Statement = Encoding.UTF8.GetString(executedText);
+                }
+
                 break;
             case PgFrontendMessageType.FunctionCall:
                 Statements++;
@@ -215,6 +230,18 @@ internal sealed class PgSessionInspector
     public PgRelayOutcome Backend(scoped ReadOnlySpan<byte> original, out ReadOnlySpan<byte> replacement)
     {
         replacement = default;
+        var type = (PgBackendMessageType)original[0];
+        if (_volume is not null && type is PgBackendMessageType.DataRow or PgBackendMessageType.CopyData)
+        {
+            switch (_volume.OnRow(original.Length, out var pending))
+            {
+                case PgVolumeStep.Wait:
+                    return PgRelayOutcome.Wait(pending!);
+                case PgVolumeStep.Drop:
+                    return PgRelayOutcome.Dropped;
+            }
+        }
+
         if (_masking is not null)
         {
             PgRelayOutcome masking;
@@ -231,6 +258,22 @@ internal sealed class PgSessionInspector
             {
                 return masking;
             }
+        }
+
+        if (_volume is not null && type is PgBackendMessageType.RowDescription or PgBackendMessageType.CommandComplete
+            or PgBackendMessageType.ErrorResponse or PgBackendMessageType.CopyOutResponse)
+        {
+            if (type is not PgBackendMessageType.RowDescription and not PgBackendMessageType.CopyOutResponse
+                && _volume.CancelMessage is { } cancelled)
+            {
+                // The statement the volume guard cancelled ends with the gateway's reason, not the server's.
+                _errorBuffer.ResetWrittenCount();
+                PgWriter.ErrorResponse(_errorBuffer, "ERROR", "42501", cancelled);
+                replacement = _errorBuffer.WrittenSpan;
+                Denied++;
+            }
+
+            _volume.EndResult();
         }
 
         // What the client receives is what is counted and recorded: the masked row, never the original.
