@@ -29,6 +29,9 @@ public sealed class PgApprovalTests(PostgresFixture postgres) : IAsyncLifetime
             - name: big-exports
               identities: [exporter]
               require_approval: { rows: 5000, mode: wait, timeout: 20s }
+            - name: daily-volume
+              identities: [windowed]
+              require_approval: { rows_per_window: 5000, window: 1h, mode: ticket }
         """;
 
     private const string Approvals = """
@@ -180,6 +183,25 @@ public sealed class PgApprovalTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal("42501", error.SqlState);
         Assert.Contains("denied by dba-1: too much", error.MessageText, StringComparison.Ordinal);
         Assert.Equal(1, await new NpgsqlCommand("SELECT 1", connection).ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task RollingWindow_OnceAnIdentityHasReadItsShare_FurtherReadsNeedApproval()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(postgres, Options());
+        var service = gateway.Services.Approvals!;
+        await using var connection = await gateway.OpenAsync(gateway.MintDevToken("windowed", "demo"));
+        const string sql = "SELECT * FROM customers LIMIT 3000";
+        Assert.Equal(3000, await CountRowsAsync(connection, sql));
+        Assert.Equal(3000, await CountRowsAsync(connection, sql));
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => CountRowsAsync(connection, sql));
+        Assert.Equal("42501", refused.SqlState);
+        Assert.Contains("daily-volume", refused.MessageText, StringComparison.Ordinal);
+        var ticket = service.List(ApprovalStatus.Pending).Single(r => r.Subject == "windowed");
+
+        service.Approve(ticket.Id, Approver, null);
+        Assert.Equal(3000, await CountRowsAsync(connection, sql));
     }
 
     private static async Task<int> CountRowsAsync(NpgsqlConnection connection, string sql)

@@ -17,15 +17,17 @@ internal sealed class PgStatementGuard
 {
     private readonly GuardrailScope _scope;
     private readonly PgApprovalContext? _approvals;
+    private readonly string _subject;
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
 
     // Waits in progress, by statement fingerprint: the message is judged again once its wait is over.
     private readonly Dictionary<string, Task<ApprovalRequest>> _waits = new(StringComparer.Ordinal);
 
-    public PgStatementGuard(GuardrailScope scope, PgApprovalContext? approvals = null)
+    public PgStatementGuard(GuardrailScope scope, PgApprovalContext? approvals = null, string subject = "")
     {
         _scope = scope;
         _approvals = approvals;
+        _subject = subject;
     }
 
     /// <summary>Judges every statement of <paramref name="sqlUtf8"/>; the first that is not allowed decides.</summary>
@@ -35,6 +37,11 @@ internal sealed class PgStatementGuard
         foreach (var statement in SqlClassifier.Classify(Encoding.UTF8.GetString(sqlUtf8)))
         {
             var decision = _scope.Evaluate(statement);
+            if (decision.Effect == PolicyEffect.Allow && WindowDecision(statement) is { } window)
+            {
+                decision = window;
+            }
+
             if (decision.Effect == PolicyEffect.Allow)
             {
                 continue;
@@ -52,6 +59,28 @@ internal sealed class PgStatementGuard
         }
 
         return note is null ? PgGuardVerdict.Allowed : PgGuardVerdict.Allowed with { Note = note };
+    }
+
+    /// <summary>
+    /// Once an identity has read more than a rolling-window rule allows, each further statement that returns data
+    /// needs approval until the window has moved on.
+    /// </summary>
+    private PolicyDecision? WindowDecision(SqlStatement statement)
+    {
+        if (_scope.WindowVolume is not { } window || statement.Class is not (StatementClass.Read or StatementClass.Copy))
+        {
+            return null;
+        }
+
+        var (rows, bytes) = window.Current(_subject);
+        var over = (window.Rows is { } maxRows && rows > maxRows) || (window.Bytes is { } maxBytes && bytes > maxBytes);
+        return over
+            ? new PolicyDecision(
+                PolicyEffect.RequireApproval, window.RuleName,
+                $"identity {_subject} has received {rows} rows ({bytes} bytes) within {window.Window}, more than " +
+                $"rule {window.RuleName} allows without approval",
+                window.Mode, window.Timeout)
+            : null;
     }
 
     /// <summary>

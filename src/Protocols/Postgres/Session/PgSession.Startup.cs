@@ -353,12 +353,15 @@ internal sealed partial class PgSession
             ? new PgApprovalContext(service, principal, connection.Name, sessionId)
             : null;
         var guardrails = Services.Guardrails.ForPrincipal(principal.Subject, principal.Groups);
-        var guard = new PgStatementGuard(guardrails, approvals);
+        var guard = new PgStatementGuard(guardrails, approvals, principal.Subject);
         var volume = guardrails.PerStatementVolume is { } limit
             ? new PgVolumeGuard(limit, approvals, CancelRunningStatementAsync)
             : null;
         _inspector = new PgSessionInspector(_recorder, Services.RecordingOptions.BindParameters, _masking, guard, volume)
         {
+            OnResultVolume = guardrails.WindowVolume is { } window
+                ? (rows, bytes) => window.Add(principal.Subject, rows, bytes)
+                : null,
             OnDenied = (decision, statement, message) =>
             {
                 PgLog.StatementDenied(_logger, sessionId, decision.RuleName ?? "", message);

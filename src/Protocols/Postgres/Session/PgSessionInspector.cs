@@ -43,6 +43,9 @@ internal sealed class PgSessionInspector
     /// <summary>Statements refused by the guardrails in this session.</summary>
     public long Denied { get; private set; }
 
+    /// <summary>Called with the rows and bytes of each result (or portal batch) as it ends.</summary>
+    public Action<long, long>? OnResultVolume { get; init; }
+
     /// <summary>Called for each refused statement: the decision, the statement, the message the client got.</summary>
     public Action<PolicyDecision, SqlStatement?, string>? OnDenied { get; init; }
 
@@ -295,11 +298,13 @@ internal sealed class PgSessionInspector
                 break;
             case PgBackendMessageType.CommandComplete:
                 recorder.Completed(PgMessages.CommandTag(frame), _resultRows, _resultBytes);
+                OnResultVolume?.Invoke(_resultRows, _resultBytes);
                 _resultRows = 0;
                 _resultBytes = 0;
                 break;
             case PgBackendMessageType.PortalSuspended:
                 recorder.Completed("(portal suspended)"u8, _resultRows, _resultBytes);
+                OnResultVolume?.Invoke(_resultRows, _resultBytes);
                 _resultRows = 0;
                 _resultBytes = 0;
                 break;
