@@ -9,6 +9,7 @@ cd "$(dirname "$0")"
 root=$(pwd)
 qs="$root/.quickstart"
 gateway_port=6432
+admin_port=${SLUICE_DEMO_ADMIN_PORT:-6480}
 pg_port=${SLUICE_DEMO_PG_PORT:-55432}
 binary="$root/publish/linux-x64/sluice"
 
@@ -90,6 +91,13 @@ policy:
     - name: no-unbounded-writes
       identities: [demo-agent]
       deny: { write_without_where: true }
+    - name: big-exports-need-approval
+      identities: [demo-agent]
+      require_approval: { rows: 5000, mode: wait, timeout: 5m }
+approvals:
+  approver_groups: [approvers]
+admin:
+  listen: 127.0.0.1:$admin_port
 masking:
   rules:
     - name: email-domain-only
@@ -188,6 +196,28 @@ step "Demo: guardrails. Denied statements never reach the database; the session 
   psql -X -c "SELECT count(*) FROM customers"
 )
 
+step "Demo: approval. An export of more than 5,000 rows pauses until a human approves it"
+approver_token=$("$binary" token --config "$qs/sluice.yaml" --subject demo-approver --group approvers --ttl 01:00:00)
+(
+  # shellcheck disable=SC1091
+  source "$qs/sluice.env"
+  psql -X -c "SELECT * FROM customers" > "$qs/export.txt" 2>&1
+) &
+export_pid=$!
+request=""
+for _ in $(seq 1 100); do
+  request=$("$binary" approvals --config "$qs/sluice.yaml" --token "$approver_token" | awk '$1 ~ /^R-/ { print $1; exit }')
+  [[ -n "$request" ]] && break
+  sleep 0.1
+done
+echo "-- the export is held; what the approver sees (sluice approvals):"
+"$binary" approvals --config "$qs/sluice.yaml" --token "$approver_token"
+echo "-- the approver decides (sluice approve $request):"
+"$binary" approve "$request" --config "$qs/sluice.yaml" --token "$approver_token" --reason "quarterly export"
+wait "$export_pid"
+echo "-- the export completes:"
+tail -n 2 "$qs/export.txt"
+
 step "What was recorded"
 "$binary" sessions --config "$qs/sluice.yaml"
 session=$("$binary" sessions --config "$qs/sluice.yaml" --identity demo-agent | awk 'NR==2 {print $1}')
@@ -198,7 +228,8 @@ tail -n 3 "$qs/data/audit.jsonl"
 
 cat <<DONE
 
-Sluice is running on 127.0.0.1:$gateway_port (log: .quickstart/sluice.log); PostgreSQL on 127.0.0.1:$pg_port.
+Sluice is running on 127.0.0.1:$gateway_port (log: .quickstart/sluice.log), its admin API on 127.0.0.1:$admin_port;
+PostgreSQL on 127.0.0.1:$pg_port.
 Try:  source .quickstart/sluice.env && psql
       $binary sessions --config .quickstart/sluice.yaml
 Stop: ./quickstart.sh stop
