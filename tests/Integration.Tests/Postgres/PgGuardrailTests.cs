@@ -55,6 +55,7 @@ public sealed class PgGuardrailTests(PostgresFixture postgres) : IAsyncLifetime
         { "DO $$ BEGIN EXECUTE 'DROP TABLE customers'; END $$", "no-dynamic-sql" },
         { "PREPARE wipe AS DELETE FROM tickets WHERE true", "no-dynamic-sql" },
         { "EXECUTE wipe", "no-dynamic-sql" },
+        { "SELECT query_to_xml('DELETE FROM tickets RETURNING *', true, false, '')", "no-dynamic-sql" },
         { "FROBNICATE customers", "unknown" },
     };
 

@@ -30,6 +30,7 @@ internal sealed class PgVolumeGuard
     private bool _approved;
     private Task<ApprovalRequest>? _wait;
     private string? _cancelMessage;
+    private string? _note;
 
     public PgVolumeGuard(VolumeLimit limit, PgApprovalContext? approvals, Func<Task> cancelUpstream)
     {
@@ -42,6 +43,14 @@ internal sealed class PgVolumeGuard
     public string Statement
     {
         set => _statement = value;
+    }
+
+    /// <summary>A grant just used to let a result continue, for the recording; read once.</summary>
+    public string? TakeNote()
+    {
+        var note = _note;
+        _note = null;
+        return note;
     }
 
     /// <summary>The message for the client once the statement was cancelled by this guard, else null.</summary>
@@ -58,7 +67,7 @@ internal sealed class PgVolumeGuard
         if (_wait is { } finished)
         {
             _wait = null;
-            return Resume(finished.Result);
+            return Resume(finished.Result, out pending);
         }
 
         _rows++;
@@ -71,7 +80,7 @@ internal sealed class PgVolumeGuard
         var reason = $"the result passed {Threshold()} (rule {_limit.RuleName})";
         if (_approvals is not { } context)
         {
-            return Cancel($"{reason}, and approvals are not available: the statement was cancelled");
+            return Cancel($"{reason}, and approvals are not available: the statement was cancelled", out pending);
         }
 
         var fingerprint = Fingerprint();
@@ -86,7 +95,8 @@ internal sealed class PgVolumeGuard
             reason, _limit.Mode, _limit.Timeout);
         if (_limit.Mode == ApprovalMode.Ticket)
         {
-            return Cancel($"{reason}: approval {request.Id} requested; run the statement again once it is approved");
+            return Cancel(
+                $"{reason}: approval {request.Id} requested; run the statement again once it is approved", out pending);
         }
 
         _wait = context.Service.WaitAsync(request.Id, CancellationToken.None);
@@ -104,27 +114,35 @@ internal sealed class PgVolumeGuard
         _cancelMessage = null;
     }
 
-    private PgVolumeStep Resume(ApprovalRequest request)
+    private PgVolumeStep Resume(ApprovalRequest request, out Task? pending)
     {
+        pending = null;
         var context = _approvals!;
         if (request.Status == ApprovalStatus.Approved
             && context.Service.TryConsumeGrant(context.Principal.Subject, context.Connection, request.Fingerprint, out _))
         {
             _approved = true;
+            _note = $"approval {request.Id} granted by {request.DecidedBy}: the result continues past {Threshold()}";
             return PgVolumeStep.Forward;
         }
 
         var outcome = request.Status == ApprovalStatus.Denied
             ? $"was denied by {request.DecidedBy}" + (request.DecisionReason is { } why ? $": {why}" : "")
             : "was not decided in time";
-        return Cancel($"the result passed {Threshold()}: approval {request.Id} {outcome}; the statement was cancelled");
+        return Cancel(
+            $"the result passed {Threshold()}: approval {request.Id} {outcome}; the statement was cancelled", out pending);
     }
 
-    private PgVolumeStep Cancel(string message)
+    /// <summary>
+    /// Cancels upstream while the relay is still paused, so the backend, blocked on its full socket, takes the
+    /// cancel before it can finish the statement; a cancel that arrived after the statement could hit the next.
+    /// Every row after this one is dropped.
+    /// </summary>
+    private PgVolumeStep Cancel(string message, out Task? pending)
     {
         _cancelMessage = message;
-        _ = _cancelUpstream();
-        return PgVolumeStep.Drop;
+        pending = _cancelUpstream();
+        return PgVolumeStep.Wait;
     }
 
     private string Threshold() => _limit.Rows is { } rows ? $"{rows} rows" : $"{_limit.Bytes} bytes";

@@ -63,7 +63,14 @@ internal sealed partial class PgSession : IGatewaySession, IDisposable
     public void Abort(string reason)
     {
         _endReason = reason;
-        _abort.Cancel();
+        try
+        {
+            _abort.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session ended between the registry's snapshot and this call: nothing left to abort.
+        }
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)

@@ -243,6 +243,11 @@ internal sealed class PgSessionInspector
                 case PgVolumeStep.Drop:
                     return PgRelayOutcome.Dropped;
             }
+
+            if (_volume.TakeNote() is { } note)
+            {
+                _recorder.Note("approval", note);
+            }
         }
 
         if (_masking is not null)
