@@ -86,7 +86,8 @@ public sealed class PgGuardrailTests(PostgresFixture postgres) : IAsyncLifetime
         await using var connection = await _gateway.OpenAsync();
         Assert.Equal(1, await new NpgsqlCommand("UPDATE tickets SET body = body WHERE id = 2", connection).ExecuteNonQueryAsync());
         await new NpgsqlCommand("SET application_name = 'still fine'", connection).ExecuteNonQueryAsync();
-        Assert.Equal("No personal data here", await new NpgsqlCommand("SELECT body FROM tickets WHERE id = 2", connection).ExecuteScalarAsync());
+        var body = new NpgsqlCommand("SELECT body FROM tickets WHERE id = 2", connection);
+        Assert.Equal("No personal data here", await body.ExecuteScalarAsync());
     }
 
     [Fact]

@@ -43,7 +43,11 @@ public sealed class PgMaskingBypassTests(PostgresFixture postgres) : IAsyncLifet
         { "SELECT id, lower(email) FROM customer_contacts WHERE id <= 20 ORDER BY id", [0, 1] },
         { "SELECT id, (SELECT ssn FROM customers i WHERE i.id = o.id) FROM customers o WHERE id <= 20 ORDER BY id", [1] },
         { "SELECT /* customers */ id, \"ssn\" FROM \"customers\" WHERE id <= 20 ORDER BY id", [1] },
-        { "SELECT id, query_to_xml('select ssn from customers where id = ' || id, true, false, '')::text FROM customers WHERE id <= 3 ORDER BY id", [1] },
+        {
+            "SELECT id, query_to_xml('select ssn from customers where id = ' || id, true, false, '')::text " +
+            "FROM customers WHERE id <= 3 ORDER BY id",
+            [1]
+        },
     };
 
     [Theory]
@@ -70,10 +74,11 @@ public sealed class PgMaskingBypassTests(PostgresFixture postgres) : IAsyncLifet
         for (var id = 1; id <= 10; id++)
         {
             command.Parameters[0].Value = id;
-            var expected = await ReadAsync(direct, sql.Replace("$1", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            var literal = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var expected = await ReadAsync(direct, sql.Replace("$1", literal, StringComparison.Ordinal));
             await using var reader = await command.ExecuteReaderAsync();
             Assert.True(await reader.ReadAsync());
-            var row = Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!).ToArray();
+            var row = Enumerable.Range(0, reader.FieldCount).Select(i => Cell(reader, i)).ToArray();
             AssertMasked(expected, [row], [1, 2, 3, 4]);
             Assert.EndsWith(expected[0][2][^4..], row[2], StringComparison.Ordinal);
             Assert.EndsWith(expected[0][3][expected[0][3].IndexOf('@', StringComparison.Ordinal)..], row[3], StringComparison.Ordinal);
@@ -96,7 +101,8 @@ public sealed class PgMaskingBypassTests(PostgresFixture postgres) : IAsyncLifet
     public async Task SecondStatementOfAMultiStatementQuery_IsMasked()
     {
         var sql = "SELECT 'harmless' AS h; SELECT id, ssn FROM customers WHERE id <= 5 ORDER BY id";
-        var direct = await Psql.RunAsync("127.0.0.1", postgres.Server.Port, PostgresFixture.UpstreamUser, postgres.UpstreamPassword, "demo", "disable", sql);
+        var direct = await Psql.RunAsync(
+            "127.0.0.1", postgres.Server.Port, PostgresFixture.UpstreamUser, postgres.UpstreamPassword, "demo", "disable", sql);
         var through = await Psql.RunAsync("127.0.0.1", _gateway.Port, "agent", _gateway.MintDevToken(), "demo", "require", sql);
         Assert.True(through.ExitCode == 0, through.Error);
         Assert.Contains("harmless", through.Output, StringComparison.Ordinal);
@@ -302,13 +308,15 @@ public sealed class PgMaskingBypassTests(PostgresFixture postgres) : IAsyncLifet
         {
             while (await reader.ReadAsync())
             {
-                rows.Add(Enumerable.Range(0, reader.FieldCount)
-                    .Select(i => reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!)
-                    .ToArray());
+                rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => Cell(reader, i)).ToArray());
             }
         }
         while (await reader.NextResultAsync());
 
         return rows;
     }
+
+    private static string Cell(NpgsqlDataReader reader, int column) => reader.IsDBNull(column)
+        ? "NULL"
+        : Convert.ToString(reader.GetValue(column), System.Globalization.CultureInfo.InvariantCulture)!;
 }
