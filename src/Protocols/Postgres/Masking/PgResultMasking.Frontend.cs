@@ -24,7 +24,7 @@ internal sealed partial class PgResultMasking
                 }
 
                 var sql = Encoding.UTF8.GetString(text);
-                var statements = PgSqlNames.SplitStatements(sql) ?? [sql];
+                var statements = SplitStatements(sql);
                 if (CopyPlans(statements, readsProtected, out var copyPlans) is { } pendingCopy)
                 {
                     return PgRelayOutcome.Wait(pendingCopy);
@@ -121,6 +121,17 @@ internal sealed partial class PgResultMasking
         }
 
         return PgRelayOutcome.Continue;
+    }
+
+    /// <summary>
+    /// The statements of a simple query, split as the guardrails' lexer splits them (it knows PostgreSQL's
+    /// strings, comments, dollar quoting and BEGIN ATOMIC bodies). Where it finds fewer statements than the server
+    /// runs, the later results fall back to the judgement of the whole text, which can only mask more.
+    /// </summary>
+    private static List<string> SplitStatements(string sql)
+    {
+        var statements = Sluice.Core.Sql.SqlClassifier.Classify(sql).Select(s => s.Text).ToList();
+        return statements.Count == 0 ? [sql] : statements;
     }
 
     private static string? Refusal(PgCopyPlan?[]? plans) =>
@@ -220,8 +231,8 @@ internal sealed partial class PgResultMasking
     /// </summary>
     private bool[]? StatementFlags(string sql)
     {
-        var statements = PgSqlNames.SplitStatements(sql);
-        if (statements is null || statements.Count < 2)
+        var statements = SplitStatements(sql);
+        if (statements.Count < 2)
         {
             return null;
         }
