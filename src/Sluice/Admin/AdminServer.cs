@@ -86,7 +86,16 @@ internal sealed partial class AdminServer : IAsyncDisposable
         }
 
         await _acceptLoop;
-        _listener.Close();
+        try
+        {
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // The managed listener looks its endpoint up again while closing and can trip over another listener
+            // that has taken the port meanwhile; it has stopped serving already, so there is nothing to undo.
+        }
+
         _stopping.Dispose();
     }
 
