@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the tests and the quick start need, on a machine that already has the .NET SDK:
-# PostgreSQL 15 for the integration tests, and a C toolchain, cmake and the OpenSSL headers for the native AOT
-# build with statically linked OpenSSL. Packages already installed are skipped, so a repeated run is quick and
-# needs no network; apt-get update runs only when something is missing.
+# PostgreSQL 15 for the integration tests, a C toolchain, cmake and the OpenSSL headers for the native AOT build
+# with statically linked OpenSSL, and a JDK with Debian's PostgreSQL JDBC driver for the JDBC client tests.
+# Packages already installed are skipped, so a repeated run is quick and needs no network; apt-get update runs only
+# when something is missing.
 set -euo pipefail
 
 packages=(
@@ -15,6 +16,8 @@ packages=(
   libssl-dev
   openssl
   procps
+  openjdk-17-jdk-headless
+  libpostgresql-jdbc-java
 )
 
 missing=()

@@ -148,6 +148,11 @@ internal sealed partial class PgResultMasking
             case PgExpectationKind.DescribePortal:
                 var portal = Dequeue(PgExpectationKind.DescribePortal);
                 _portalPlans[portal.Name] = BuildPlan(fields, null, portal.ReadsProtected);
+
+                // The portal's columns are its statement's: later portals of the same statement (JDBC binds a
+                // server-prepared statement again without describing it) are planned from them with their own
+                // Bind formats.
+                _statementFields[portal.Statement] = fields;
                 break;
             case PgExpectationKind.Query or PgExpectationKind.FunctionCall:
                 _queryResult = BuildPlan(fields, null, head.StatementReadsProtected(_queryStatement));
