@@ -18,23 +18,8 @@ internal static partial class MaskingSetup
             return MaskingPolicy.Empty;
         }
 
-        var rules = config.Masking.Rules.Select(ToRule).ToList();
-        return new MaskingPolicy(rules, PseudonymKey(config, logger));
+        return new MaskingPolicy(config.Masking.Rules, PseudonymKey(config, logger));
     }
-
-    private static MaskRule ToRule(MaskingRuleConfig rule) => new()
-    {
-        Name = rule.Name,
-        Identities = rule.Identities,
-        Groups = rule.Groups,
-        Schema = rule.Schema,
-        Table = rule.Table,
-        Column = rule.Column,
-        ColumnNamePattern = rule.ColumnNamePattern,
-        Detector = rule.Detector,
-        Derived = rule.Derived,
-        Strategy = new MaskStrategy(rule.Strategy, rule.Keep, rule.FixedValue),
-    };
 
     /// <summary>
     /// The configured pseudonym key, or one generated into the data directory on first start and kept there

@@ -21,10 +21,12 @@ internal sealed partial class ConfigBinder
     private MaskingConfig BindMasking(YamlNode node)
     {
         var map = Map(node, "'masking'", MaskingKeys);
+        var rules = map.Find("rules") is { } sequence ? BindMaskingRules(sequence) : [];
         return new MaskingConfig
         {
             PseudonymKey = map.Find("pseudonym_key") is { } key ? BindPseudonymKey(key) : null,
-            Rules = map.Find("rules") is { } rules ? BindMaskingRules(rules) : [],
+            Rules = [.. rules.Select(r => r.Rule)],
+            RuleLines = [.. rules.Select(r => r.Line)],
         };
     }
 
@@ -46,9 +48,9 @@ internal sealed partial class ConfigBinder
         return key;
     }
 
-    private List<MaskingRuleConfig> BindMaskingRules(YamlNode node)
+    private List<(MaskRule Rule, int Line)> BindMaskingRules(YamlNode node)
     {
-        var rules = new List<MaskingRuleConfig>();
+        var rules = new List<(MaskRule Rule, int Line)>();
         foreach (var item in Sequence(node, "rules").Children)
         {
             rules.Add(BindMaskingRule(item, rules));
@@ -57,12 +59,12 @@ internal sealed partial class ConfigBinder
         return rules;
     }
 
-    private MaskingRuleConfig BindMaskingRule(YamlNode node, List<MaskingRuleConfig> earlier)
+    private (MaskRule Rule, int Line) BindMaskingRule(YamlNode node, List<(MaskRule Rule, int Line)> earlier)
     {
         var map = Map(node, "a masking rule", MaskingRuleKeys);
         var nameNode = map.Require("name");
         var name = ScalarText(nameNode, "name");
-        if (earlier.Exists(r => r.Name == name))
+        if (earlier.Exists(r => r.Rule.Name == name))
         {
             throw Error(nameNode, $"masking rule name '{name}' is used twice; names must be unique");
         }
@@ -83,7 +85,7 @@ internal sealed partial class ConfigBinder
                 "pick a masking strategy such as redact or keep_last, or remove the rule");
         }
 
-        return new MaskingRuleConfig
+        var rule = new MaskRule
         {
             Name = name,
             Identities = YamlMap.Values(map.Names("identities", required: false, allowScalar: true)),
@@ -94,11 +96,9 @@ internal sealed partial class ConfigBinder
             ColumnNamePattern = map.OptionalString("column_name"),
             Detector = detector,
             Derived = derived,
-            Strategy = strategy.Name,
-            Keep = strategy.Keep,
-            FixedValue = strategy.FixedValue,
-            Line = (int)node.Start.Line,
+            Strategy = new MaskStrategy(strategy.Name, strategy.Keep, strategy.FixedValue),
         };
+        return (rule, (int)node.Start.Line);
     }
 
     /// <summary>

@@ -53,7 +53,7 @@ public sealed class ConfigLoaderMaskingTests
     private static SluiceConfig Parse(string masking, Func<string, string?>? environment) =>
         ConfigLoader.Parse(ConfigLoaderTests.Minimal(masking), Source, environment);
 
-    private static MaskingRuleConfig Rule(SluiceConfig config, string name) =>
+    private static MaskRule Rule(SluiceConfig config, string name) =>
         Assert.Single(config.Masking.Rules, r => r.Name == name);
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class ConfigLoaderMaskingTests
                 "etl-pseudonyms", "fixed", "last-default", "last-two", "nulls", "quoted-null",
             ],
             masking.Rules.Select(r => r.Name));
-        Assert.Equal([8, 15, 19, 22, 25, 29, 34, 38, 39, 40, 41], masking.Rules.Select(r => r.Line));
+        Assert.Equal([8, 15, 19, 22, 25, 29, 34, 38, 39, 40, 41], masking.RuleLines);
 
         var auditors = Rule(config, "auditors-see-clear");
         Assert.Equal(["alice"], auditors.Identities);
@@ -79,56 +79,56 @@ public sealed class ConfigLoaderMaskingTests
         Assert.Null(auditors.ColumnNamePattern);
         Assert.Null(auditors.Detector);
         Assert.False(auditors.Derived);
-        Assert.Equal(MaskStrategyKind.Clear, auditors.Strategy);
-        Assert.Null(auditors.FixedValue);
+        Assert.Equal(MaskStrategyKind.Clear, auditors.Strategy.Kind);
+        Assert.Null(auditors.Strategy.FixedValue);
 
         var email = Rule(config, "email-domain");
         Assert.Empty(email.Identities);
         Assert.Empty(email.Groups);
         Assert.Equal(("public", "customers", "email"), (email.Schema, email.Table, email.Column));
-        Assert.Equal(MaskStrategyKind.KeepEmailDomain, email.Strategy);
+        Assert.Equal(MaskStrategyKind.KeepEmailDomain, email.Strategy.Kind);
 
         var ssn = Rule(config, "ssn-anywhere");
         Assert.Equal("*ssn*", ssn.ColumnNamePattern);
         Assert.Equal((null, null, null), (ssn.Schema, ssn.Table, ssn.Column));
-        Assert.Equal(MaskStrategyKind.Redact, ssn.Strategy);
+        Assert.Equal(MaskStrategyKind.Redact, ssn.Strategy.Kind);
 
         var cards = Rule(config, "cards-in-text");
         Assert.Equal(DetectorKind.CardNumber, cards.Detector);
         Assert.Null(cards.ColumnNamePattern);
-        Assert.Equal((MaskStrategyKind.KeepLast, 4), (cards.Strategy, cards.Keep));
+        Assert.Equal((MaskStrategyKind.KeepLast, 4), (cards.Strategy.Kind, cards.Strategy.Keep));
 
         var count = Rule(config, "count-is-fine");
         Assert.True(count.Derived);
         Assert.Equal("count", count.ColumnNamePattern);
         Assert.Null(count.Table);
-        Assert.Equal(MaskStrategyKind.Clear, count.Strategy);
+        Assert.Equal(MaskStrategyKind.Clear, count.Strategy.Kind);
 
         var etl = Rule(config, "etl-pseudonyms");
         Assert.Equal(["etl"], etl.Groups);
         Assert.Equal((null, "customers", "full_name"), (etl.Schema, etl.Table, etl.Column));
-        Assert.Equal(MaskStrategyKind.Pseudonym, etl.Strategy);
+        Assert.Equal(MaskStrategyKind.Pseudonym, etl.Strategy.Kind);
 
         var fixedRule = Rule(config, "fixed");
-        Assert.Equal((MaskStrategyKind.Fixed, "n/a"), (fixedRule.Strategy, fixedRule.FixedValue));
+        Assert.Equal((MaskStrategyKind.Fixed, "n/a"), (fixedRule.Strategy.Kind, fixedRule.Strategy.FixedValue));
 
         var lastDefault = Rule(config, "last-default");
         Assert.Equal(DetectorKind.Iban, lastDefault.Detector);
-        Assert.Equal((MaskStrategyKind.KeepLast, 4), (lastDefault.Strategy, lastDefault.Keep));
+        Assert.Equal((MaskStrategyKind.KeepLast, 4), (lastDefault.Strategy.Kind, lastDefault.Strategy.Keep));
 
         var lastTwo = Rule(config, "last-two");
         Assert.Equal(["bob"], lastTwo.Identities);
         Assert.Equal(DetectorKind.Phone, lastTwo.Detector);
-        Assert.Equal((MaskStrategyKind.KeepLast, 2), (lastTwo.Strategy, lastTwo.Keep));
+        Assert.Equal((MaskStrategyKind.KeepLast, 2), (lastTwo.Strategy.Kind, lastTwo.Strategy.Keep));
 
         var nulls = Rule(config, "nulls");
         Assert.True(nulls.Derived);
         Assert.Null(nulls.ColumnNamePattern);
-        Assert.Equal(MaskStrategyKind.Null, nulls.Strategy);
+        Assert.Equal(MaskStrategyKind.Null, nulls.Strategy.Kind);
 
         var quoted = Rule(config, "quoted-null");
         Assert.Equal("x?", quoted.ColumnNamePattern);
-        Assert.Equal(MaskStrategyKind.Null, quoted.Strategy);
+        Assert.Equal(MaskStrategyKind.Null, quoted.Strategy.Kind);
     }
 
     [Theory]
@@ -177,7 +177,7 @@ public sealed class ConfigLoaderMaskingTests
         var config = Parse("masking:\n  rules:\n    - { name: p, table: t, column: c, strategy: pseudonym }", null);
 
         Assert.Null(config.Masking.PseudonymKey);
-        Assert.Equal(MaskStrategyKind.Pseudonym, Assert.Single(config.Masking.Rules).Strategy);
+        Assert.Equal(MaskStrategyKind.Pseudonym, Assert.Single(config.Masking.Rules).Strategy.Kind);
     }
 
     [Fact]
