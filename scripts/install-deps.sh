@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the tests and the quick start need, on a machine that already has the .NET SDK:
 # PostgreSQL 15 for the integration tests, a C toolchain, cmake and the OpenSSL headers for the native AOT build
-# with statically linked OpenSSL, and a JDK with Debian's PostgreSQL JDBC driver for the JDBC client tests.
+# with statically linked OpenSSL, a JDK with Debian's PostgreSQL JDBC driver for the JDBC client tests, and
+# pgbouncer and haproxy, the proxies the end-to-end benchmark measures Sluice beside.
 # Packages already installed are skipped, so a repeated run is quick and needs no network; apt-get update runs only
 # when something is missing.
 set -euo pipefail
@@ -18,6 +19,9 @@ packages=(
   procps
   openjdk-17-jdk-headless
   libpostgresql-jdbc-java
+  pgbouncer
+  haproxy
+  util-linux
 )
 
 missing=()
