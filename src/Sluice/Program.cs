@@ -5,8 +5,21 @@ namespace Sluice.Host;
 
 internal static class Program
 {
+    /// <summary>
+    /// Socket completions run on the event thread instead of being handed to the thread pool. For a relay, whose
+    /// work after each read is short and never blocks, the hand-off cost more than the work: pgbench through the
+    /// gateway ran up to twice as fast without it. An operator can still set the variable to 0.
+    /// </summary>
+    private const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     public static async Task<int> Main(string[] args)
     {
+        // Read once, when the first socket is made: this must come before anything opens one.
+        if (Environment.GetEnvironmentVariable(InlineSocketCompletions) is null)
+        {
+            Environment.SetEnvironmentVariable(InlineSocketCompletions, "1");
+        }
+
         var root = new RootCommand(
             "Sluice: an access gateway for machine identities. It terminates database connections, " +
             "authenticates callers by token, injects the real credential and records every session.");

@@ -17,6 +17,10 @@ internal sealed class PgCatalog : IAsyncDisposable
     // DDL run through the gateway invalidates at once; DDL run elsewhere is seen within this time.
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
+    // Clients choose the words looked up (any word of their SQL, strings included), so the cache of answers is
+    // bounded: past this many, it starts again rather than grow with whatever a client sends.
+    internal const int MaxCachedNames = 50_000;
+
     private const string RelationsQuery = """
         SELECT c.oid::text, n.nspname, c.relname, c.relkind::text, a.attnum::text, a.attname, a.atttypid::text
         FROM pg_catalog.pg_class c
@@ -188,6 +192,11 @@ internal sealed class PgCatalog : IAsyncDisposable
         }
 
         await ResolveRelationsAsync(views, cancellationToken);
+        if (_names.Count + missing.Length > MaxCachedNames)
+        {
+            _names.Clear();
+        }
+
         foreach (var name in missing)
         {
             _names[name] = found.TryGetValue(name, out var kind) ? kind : PgNameKind.Other;

@@ -19,7 +19,11 @@ internal static class PgSqlNames
         return names;
     }
 
-    /// <summary>Every run of identifier characters, lower-cased, wherever it stands.</summary>
+    /// <summary>
+    /// Every run of identifier characters, lower-cased, wherever it stands; leading digits are not part of a name
+    /// (no unquoted identifier starts with one). Numbers are left out: each distinct number would otherwise be a
+    /// new "name" to look up, so a workload of literal keys would ask the catalog about every statement.
+    /// </summary>
     private static void CollectWords(ReadOnlySpan<char> sql, HashSet<string> names)
     {
         var i = 0;
@@ -37,7 +41,15 @@ internal static class PgSqlNames
                 i++;
             }
 
-            names.Add(sql[start..i].ToString().ToLowerInvariant());
+            while (start < i && char.IsAsciiDigit(sql[start]))
+            {
+                start++;
+            }
+
+            if (start < i)
+            {
+                names.Add(sql[start..i].ToString().ToLowerInvariant());
+            }
         }
     }
 
