@@ -12,7 +12,7 @@ internal static class BenchRecording
         return CaptureSlices.OneResult(capture);
     }
 
-    /// <summary>A recorder for a fresh session in <paramref name="directory"/>, with the relay's kind of header.</summary>
+    /// <summary>A recorder for a new session in <paramref name="directory"/>, with a relay's kind of header.</summary>
     public static SessionRecorder Create(string directory, RecordingOptions options) =>
         new RecordingStore(directory).Create(
             new SessionHeader(
