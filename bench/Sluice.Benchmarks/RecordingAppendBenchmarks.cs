@@ -9,7 +9,7 @@ namespace Sluice.Benchmarks;
 /// What the relay pays per event to record a session: the <see cref="SessionRecorder"/> appends, which encode an
 /// event into the recorder's in-memory buffer under its lock and return. Rows and COPY data are the 10,000 captured
 /// rows of seven text columns (rows.backend.bin, 1.1 MB of cells), so the Mean per operation divided into the
-/// bytes per row (about 110) gives MB/s. Compression and disk writes are left out: the flush interval is an hour
+/// bytes per row (106 of cells) gives MB/s. Compression and disk writes are left out: the flush interval is an hour
 /// and an iteration (three invocations, under 4 MiB of events) stays below the buffer's high-water mark, so the
 /// background flusher sleeps while it is measured; the buffer is written out after each iteration instead.
 /// <see cref="RecordingFlushBenchmarks"/> measures that flush. The row budget is unlimited, so every row is

@@ -6,9 +6,9 @@ namespace Sluice.Benchmarks;
 /// <summary>
 /// What the recorder's flusher pays to turn buffered events into a frame: zstd compression at the configured
 /// level, the SHA-256 chain and one write to the file (page cache only: fsync is off, as by default). Each
-/// invocation buffers the events of the captured 10,000-row result (1.1 MB of cells, about 1.3 MB of events) and
+/// invocation buffers the events of the captured 10,000-row result (1.06 MB of cells, 1.23 MB of events) and
 /// calls <see cref="SessionRecorder.Flush"/>, which writes them as one frame (below the 4 MiB frame target), so
-/// MB/s is about 1.3 MB divided by the Mean. <see cref="FlushResult"/> includes its 10,000 row appends (see
+/// MB/s is about 1.2 MB divided by the Mean. <see cref="FlushResult"/> includes its 10,000 row appends (see
 /// <see cref="RecordingAppendBenchmarks.Row"/> to subtract them); <see cref="FlushChunk"/> buffers the same bytes
 /// as one COPY event, so it is almost all compression and writing. In the product the flusher does this on its
 /// own thread every <see cref="RecordingOptions.FlushInterval"/> (1 s), or at once when 4 MiB are buffered; here
