@@ -29,4 +29,24 @@ internal static class CaptureSlices
 
         throw new InvalidOperationException("the capture holds no complete result");
     }
+
+    /// <summary>Where each DataRow's body (its cell list, the recording's row format) lies in a result.</summary>
+    public static (int Start, int Length)[] DataRowBodies(byte[] result)
+    {
+        var rows = new List<(int, int)>();
+        var buffer = new ReadOnlySequence<byte>(result);
+        long offset = 0;
+        while (PgFrameScanner.TryScanMessage(buffer.Slice(offset), int.MaxValue, out var type, out var length)
+            == PgScanStatus.Complete)
+        {
+            if (type == (byte)PgBackendMessageType.DataRow)
+            {
+                rows.Add(((int)offset + 5, (int)length - 5));
+            }
+
+            offset += length;
+        }
+
+        return [.. rows];
+    }
 }
