@@ -108,12 +108,12 @@ internal sealed class Harness(HarnessOptions options, TextWriter progress)
             Say($"round {round} of {options.Rounds}: {string.Join(", ", order.Select(p => p.Key))}");
             foreach (var path in order)
             {
-                Record(await BulkCases.ExportAsync(BulkCases.CopyOut, "COPY people TO STDOUT", path, round, cancellationToken));
+                Record(await BulkCases.ExportAsync(BulkCases.CopyOut, "COPY people TO STDOUT", options.Rows, path, round, cancellationToken));
             }
 
             foreach (var path in order)
             {
-                Record(await BulkCases.ExportAsync(BulkCases.SelectAll, "SELECT * FROM people", path, round, cancellationToken));
+                Record(await BulkCases.ExportAsync(BulkCases.SelectAll, "SELECT * FROM people", options.Rows, path, round, cancellationToken));
             }
 
             foreach (var path in order)

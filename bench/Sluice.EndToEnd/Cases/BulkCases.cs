@@ -11,13 +11,19 @@ internal static class BulkCases
     public const string SelectAll = "export-select";
     public const string CopyIn = "import-copy";
 
-    public static async Task<Sample> ExportAsync(string name, string sql, BenchPath path, int round, CancellationToken cancellationToken)
+    public static async Task<Sample> ExportAsync(
+        string name, string sql, long expectedRows, BenchPath path, int round, CancellationToken cancellationToken)
     {
         using var client = await WireClient.ConnectAsync(path.Endpoint, cancellationToken);
         var usage = ProxyUsage.Start(path);
         var clock = Stopwatch.StartNew();
         var drained = await client.DrainAsync(sql, cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
+        if (drained.Rows != expectedRows)
+        {
+            throw new WireClientException($"{path.Key} delivered {drained.Rows} rows of {expectedRows} for {sql}");
+        }
+
         return usage.Stop(new Sample(name, path.Key, round) { Seconds = seconds, Bytes = drained.Bytes, Rows = drained.Rows });
     }
 
@@ -32,8 +38,13 @@ internal static class BulkCases
         using var client = await WireClient.ConnectAsync(path.Endpoint, cancellationToken);
         var usage = ProxyUsage.Start(path);
         var clock = Stopwatch.StartNew();
-        var sent = await client.ImportAsync("COPY people_import FROM STDIN", data, cancellationToken);
+        var imported = await client.ImportAsync("COPY people_import FROM STDIN", data, cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
-        return usage.Stop(new Sample(CopyIn, path.Key, round) { Seconds = seconds, Bytes = sent, Rows = rows });
+        if (imported.Rows != rows)
+        {
+            throw new WireClientException($"{path.Key} stored {imported.Rows} rows of the {rows} sent");
+        }
+
+        return usage.Stop(new Sample(CopyIn, path.Key, round) { Seconds = seconds, Bytes = imported.Bytes, Rows = imported.Rows });
     }
 }

@@ -41,7 +41,10 @@ internal static partial class PgbenchCase
 
             arguments.Add(path.Endpoint.Database);
             var usage = ProxyUsage.Start(path);
-            var output = Shell.Run("pgbench", arguments, new Dictionary<string, string> { ["PGPASSWORD"] = path.Endpoint.Password });
+            // Plaintext on every path, as the harness's own client: libpq would otherwise negotiate TLS with the
+            // one proxy that offers it and compare encryption against plain relaying.
+            var environment = new Dictionary<string, string> { ["PGPASSWORD"] = path.Endpoint.Password, ["PGSSLMODE"] = "disable" };
+            var output = Shell.Run("pgbench", arguments, environment);
             var tps = TpsLine().Match(output) is { Success: true } match
                 ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
                 : throw new InvalidOperationException($"pgbench printed no tps line:\n{output}");

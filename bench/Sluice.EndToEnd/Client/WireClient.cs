@@ -97,8 +97,11 @@ internal sealed class WireClient : IDisposable
         }
     }
 
-    /// <summary>Runs <c>COPY … FROM STDIN</c>, sending each piece of <paramref name="data"/> as one CopyData message.</summary>
-    public async Task<long> ImportAsync(string sql, IReadOnlyList<byte[]> data, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <c>COPY … FROM STDIN</c>, sending each piece of <paramref name="data"/> as one CopyData message; returns
+    /// the bytes sent and the rows the server says it stored.
+    /// </summary>
+    public async Task<DrainResult> ImportAsync(string sql, IReadOnlyList<byte[]> data, CancellationToken cancellationToken)
     {
         await SendQueryAsync(sql, cancellationToken);
         var (type, body) = await ReadMessageAsync(cancellationToken);
@@ -144,6 +147,7 @@ internal sealed class WireClient : IDisposable
         sent += used;
 
         string? error = null;
+        long rows = -1;
         while (true)
         {
             (type, body) = await ReadMessageAsync(cancellationToken);
@@ -151,13 +155,19 @@ internal sealed class WireClient : IDisposable
             {
                 error = ErrorText(body);
             }
+            else if (type == (byte)'C')
+            {
+                // "COPY n": the server's own count of the rows it stored.
+                var tag = Encoding.ASCII.GetString(body).TrimEnd('\0');
+                rows = long.Parse(tag[(tag.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
             else if (type == (byte)'Z')
             {
                 break;
             }
         }
 
-        return error is null ? sent : throw new WireClientException($"the import \"{sql}\" failed: {error}");
+        return error is null ? new DrainResult(sent, rows) : throw new WireClientException($"the import \"{sql}\" failed: {error}");
     }
 
     /// <summary>Runs statements whose answers do not matter beyond success (set-up, truncation).</summary>

@@ -122,6 +122,6 @@ internal sealed class PostgresCluster : IDisposable
             (g % 1000000) / 100.0,
             timestamptz '2020-01-01 00:00:00+00' + g * interval '37 seconds',
             md5(g::text) || ' ' || md5((g + 1)::text)
-        FROM generate_series(1, {rows}) AS g
+        FROM generate_series(1::bigint, {rows}) AS g
         """;
 }

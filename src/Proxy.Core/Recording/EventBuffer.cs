@@ -21,9 +21,29 @@ internal sealed class EventBuffer : IDisposable
 
     public int Length => _length;
 
+    /// <summary>Bytes held, used or not.</summary>
+    public int Capacity => _array.Length;
+
     public ReadOnlySpan<byte> WrittenSpan => _array.AsSpan(0, _length);
 
     public void Clear() => _length = 0;
+
+    /// <summary>
+    /// Empties the buffer, and gives back a large array that the last use filled less than a quarter of: a session
+    /// that relayed one bulk result and then sits idle should not keep megabytes it no longer needs, while a
+    /// session that keeps streaming keeps its working size.
+    /// </summary>
+    public void ClearAndTrim(int keepBytes)
+    {
+        if (_array.Length > keepBytes && _length < _array.Length / 4)
+        {
+            var smaller = ArrayPool<byte>.Shared.Rent(Math.Max(keepBytes, _length * 2));
+            ArrayPool<byte>.Shared.Return(_array);
+            _array = smaller;
+        }
+
+        _length = 0;
+    }
 
     /// <summary>
     /// Starts an event whose body, timestamp included, is exactly <paramref name="bodyLength"/> bytes.

@@ -12,11 +12,10 @@ namespace Sluice.Core.Recording;
 internal sealed class FrameWriter : IDisposable
 {
     private readonly FileStream _stream;
-    private readonly Compressor _compressor;
+    private readonly int _zstdLevel;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly byte[] _previousHash = new byte[RecordingFormat.HashSize];
     private readonly bool _fsync;
-    private byte[] _frame = [];
     private uint _sequence;
     private long _statements;
     private bool _wroteFrame;
@@ -25,7 +24,7 @@ internal sealed class FrameWriter : IDisposable
     public FrameWriter(string path, int zstdLevel, bool fsync)
     {
         _fsync = fsync;
-        _compressor = new Compressor(zstdLevel);
+        _zstdLevel = zstdLevel;
         _stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
         try
         {
@@ -81,34 +80,42 @@ internal sealed class FrameWriter : IDisposable
     public void Dispose()
     {
         _stream.Dispose();
-        _compressor.Dispose();
         _hash.Dispose();
-        if (_frame.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(_frame);
-            _frame = [];
-        }
     }
 
     private void WriteFrame(ReadOnlySpan<byte> payload, int eventCount, int statements)
     {
         // Header, payload and hash go out in one write so a concurrent reader or a crash sees
         // either a whole frame or a plain prefix of one, never a frame with a stale middle.
+        // The frame buffer goes back to the pool afterwards: a session that flushed one large frame must not
+        // keep a buffer that size while it idles.
         int needed = RecordingFormat.FrameHeaderSize + Compressor.GetCompressBound(payload.Length)
             + RecordingFormat.HashSize;
-        if (_frame.Length < needed)
+        var rented = ArrayPool<byte>.Shared.Rent(needed);
+        try
         {
-            if (_frame.Length > 0)
-            {
-                ArrayPool<byte>.Shared.Return(_frame);
-            }
+            WriteFrame(rented, payload, eventCount, statements);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
-            _frame = ArrayPool<byte>.Shared.Rent(needed);
+    private void WriteFrame(Span<byte> frame, ReadOnlySpan<byte> payload, int eventCount, int statements)
+    {
+        var body = frame[RecordingFormat.FrameHeaderSize..^RecordingFormat.HashSize];
+        var compressor = CompressorPool.Rent(_zstdLevel);
+        int compressedLength;
+        try
+        {
+            compressedLength = compressor.Wrap(payload, body);
+        }
+        finally
+        {
+            CompressorPool.Return(_zstdLevel, compressor);
         }
 
-        var frame = _frame.AsSpan();
-        var body = frame[RecordingFormat.FrameHeaderSize..^RecordingFormat.HashSize];
-        int compressedLength = _compressor.Wrap(payload, body);
         _statements += statements;
 
         RecordingFormat.FrameMagic.CopyTo(frame);

@@ -6,7 +6,7 @@ namespace Sluice.Core.Recording;
 public sealed partial class SessionRecorder
 {
     private readonly FrameWriter _writer;
-    private readonly EventBuffer _flushing = new(64 * 1024);
+    private readonly EventBuffer _flushing = new(InitialBufferBytes);
 
     // Serialises frame writing between the flusher, Flush() and completion; appends never take it.
     private readonly Lock _writeLock = new();
@@ -138,7 +138,7 @@ public sealed partial class SessionRecorder
                 }
             }
 
-            _flushing.Clear();
+            _flushing.ClearAndTrim(SteadyBufferBytes);
         }
     }
 

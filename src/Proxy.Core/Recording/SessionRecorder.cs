@@ -22,9 +22,14 @@ public sealed partial class SessionRecorder : IAsyncDisposable
     /// <summary>Names, tags, codes and messages are cut to this many bytes.</summary>
     internal const int MaxShortFieldBytes = 64 * 1024;
 
+    // Buffers start small (most sessions are short queries) and grow with the traffic; past a burst, the flusher
+    // trims them back towards the steady size.
+    private const int InitialBufferBytes = 4 * 1024;
+    private const int SteadyBufferBytes = 64 * 1024;
+
     private readonly Lock _lock = new();
     private readonly RecordingOptions _options;
-    private readonly EventBuffer _active = new(64 * 1024);
+    private readonly EventBuffer _active = new(InitialBufferBytes);
     private long _budgetUsed;
     private long _rowsRecorded;
     private bool _budgetExceeded;

@@ -4,7 +4,8 @@ namespace Sluice.Protocols.Postgres;
 
 /// <summary>
 /// A reusable buffer that makes a frame spread over several pipe segments contiguous for its decoder.
-/// Grows on demand up to the message limit and is returned to the pool when the pump ends.
+/// Rented only when a frame first needs it (many sessions never do), grown on demand up to the message limit, and
+/// returned to the pool when the pump ends.
 /// </summary>
 internal sealed class PgFrameScratch : IDisposable
 {
@@ -14,7 +15,7 @@ internal sealed class PgFrameScratch : IDisposable
     public PgFrameScratch(int limit)
     {
         _limit = limit;
-        _buffer = ArrayPool<byte>.Shared.Rent(4096);
+        _buffer = [];
     }
 
     public ReadOnlySpan<byte> Gather(in ReadOnlySequence<byte> frame)
@@ -27,13 +28,24 @@ internal sealed class PgFrameScratch : IDisposable
 
         if (_buffer.Length < length)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = ArrayPool<byte>.Shared.Rent(length);
+            if (_buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+            }
+
+            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 4096));
         }
 
         frame.CopyTo(_buffer);
         return _buffer.AsSpan(0, length);
     }
 
-    public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
+    public void Dispose()
+    {
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+    }
 }

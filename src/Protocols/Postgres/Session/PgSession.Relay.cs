@@ -17,7 +17,9 @@ internal sealed partial class PgSession
     private async Task RelayAsync(CancellationToken cancellationToken)
     {
         var upstream = _upstream!;
-        var readOptions = new StreamPipeReaderOptions(bufferSize: PipeBufferBytes, leaveOpen: true);
+        // Zero-byte reads: an idle side waits for data without holding a buffer, so a thousand idle sessions do
+        // not pin a thousand pairs of 64 KiB buffers.
+        var readOptions = new StreamPipeReaderOptions(bufferSize: PipeBufferBytes, leaveOpen: true, useZeroByteReads: true);
         var writeOptions = new StreamPipeWriterOptions(minimumBufferSize: PipeBufferBytes, leaveOpen: true);
         var clientReader = PipeReader.Create(_clientStream, readOptions);
         var clientWriter = PipeWriter.Create(_clientStream, writeOptions);
