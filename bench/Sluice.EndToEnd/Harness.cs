@@ -44,6 +44,8 @@ internal sealed class Harness(HarnessOptions options, TextWriter progress)
                 paths.Add(sluice);
             }
 
+            await ConfigurationCheck.VerifyAsync(paths, cluster, cancellationToken);
+            Say("checked: the masking paths mask the three columns, the guardrail path refuses DDL");
             await MeasureStartupAsync(work, cluster, cancellationToken);
 
             // Idle connections first, while each proxy's heap is fresh: later, memory freed by the bulk cases would

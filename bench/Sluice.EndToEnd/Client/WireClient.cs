@@ -170,6 +170,50 @@ internal sealed class WireClient : IDisposable
         return error is null ? new DrainResult(sent, rows) : throw new WireClientException($"the import \"{sql}\" failed: {error}");
     }
 
+    /// <summary>Runs a query expected to return exactly one row and returns its text values (null as "NULL").</summary>
+    public async Task<string[]> ReadTextRowAsync(string sql, CancellationToken cancellationToken)
+    {
+        await SendQueryAsync(sql, cancellationToken);
+        string[]? row = null;
+        string? error = null;
+        while (true)
+        {
+            var (type, body) = await ReadMessageAsync(cancellationToken);
+            if (type == (byte)'D')
+            {
+                row = row is null ? DecodeRow(body) : throw new WireClientException($"\"{sql}\" returned more than one row");
+            }
+            else if (type == (byte)'E')
+            {
+                error = ErrorText(body);
+            }
+            else if (type == (byte)'Z')
+            {
+                break;
+            }
+        }
+
+        return error is not null
+            ? throw new WireClientException($"the server refused \"{sql}\": {error}")
+            : row ?? throw new WireClientException($"\"{sql}\" returned no row");
+    }
+
+    private static string[] DecodeRow(byte[] body)
+    {
+        var count = BinaryPrimitives.ReadInt16BigEndian(body);
+        var values = new string[count];
+        var offset = 2;
+        for (var i = 0; i < count; i++)
+        {
+            var length = BinaryPrimitives.ReadInt32BigEndian(body.AsSpan(offset));
+            offset += 4;
+            values[i] = length < 0 ? "NULL" : Encoding.UTF8.GetString(body, offset, length);
+            offset += Math.Max(0, length);
+        }
+
+        return values;
+    }
+
     /// <summary>Runs statements whose answers do not matter beyond success (set-up, truncation).</summary>
     public async Task ExecuteAsync(string sql, CancellationToken cancellationToken) =>
         await DrainAsync(sql, cancellationToken);
