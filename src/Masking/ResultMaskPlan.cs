@@ -25,10 +25,10 @@ public sealed class ResultMaskPlan
     private readonly bool[] _detect;
     private readonly string?[] _reasons;
     private readonly CompiledRule[] _detectorRules;
-    private readonly byte[] _key;
+    private readonly PseudonymKey _key;
 
     internal ResultMaskPlan(MaskValueKind[] kinds, CompiledStrategy?[] strategies, bool[] detect,
-        string?[] reasons, CompiledRule[] detectorRules, byte[] key)
+        string?[] reasons, CompiledRule[] detectorRules, PseudonymKey key)
     {
         _kinds = kinds;
         _strategies = strategies;

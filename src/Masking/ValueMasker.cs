@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 
 namespace Sluice.Masking;
 
@@ -34,7 +33,7 @@ internal static class ValueMasker
 
     /// <summary>Masks a whole value of a column claimed by a rule (or failed closed).</summary>
     internal static int Apply(CompiledStrategy strategy, MaskValueKind kind, ReadOnlySpan<byte> value,
-        Span<byte> destination, ReadOnlySpan<byte> key)
+        Span<byte> destination, PseudonymKey key)
     {
         if (strategy.Kind == MaskStrategyKind.Clear)
         {
@@ -53,7 +52,7 @@ internal static class ValueMasker
 
     /// <summary>Masks one detector occurrence inside a text value. Null strategies are the caller's business.</summary>
     internal static int ApplyOccurrence(CompiledStrategy strategy, DetectorKind detector, ReadOnlySpan<byte> match,
-        Span<byte> destination, ReadOnlySpan<byte> key) => strategy.Kind switch
+        Span<byte> destination, PseudonymKey key) => strategy.Kind switch
         {
             MaskStrategyKind.Clear => Copy(match, destination),
             MaskStrategyKind.KeepLast => KeepLast(match, strategy.Keep, destination),
@@ -67,7 +66,7 @@ internal static class ValueMasker
         value.TryCopyTo(destination) ? value.Length : TooSmall;
 
     private static int ApplyText(CompiledStrategy strategy, ReadOnlySpan<byte> value, Span<byte> destination,
-        ReadOnlySpan<byte> key) => strategy.Kind switch
+        PseudonymKey key) => strategy.Kind switch
         {
             MaskStrategyKind.KeepLast => KeepLast(value, strategy.Keep, destination),
             MaskStrategyKind.KeepEmailDomain => Detectors.IsMatch(DetectorKind.Email, value)
@@ -86,12 +85,12 @@ internal static class ValueMasker
     /// and everything else (including a fixed value that does not fit) is NULL.
     /// </summary>
     private static int ApplyInteger(CompiledStrategy strategy, int width, ReadOnlySpan<byte> value,
-        Span<byte> destination, ReadOnlySpan<byte> key)
+        Span<byte> destination, PseudonymKey key)
     {
         if (strategy.Kind == MaskStrategyKind.Pseudonym)
         {
-            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            HMACSHA256.HashData(key, value, mac);
+            Span<byte> mac = stackalloc byte[PseudonymKey.MacBytes];
+            key.Compute(value, mac);
             mac[0] &= 0x7F;
             if (destination.Length < width)
             {
@@ -192,7 +191,7 @@ internal static class ValueMasker
     }
 
     private static int Pseudonym(ReadOnlySpan<byte> value, bool email, Span<byte> destination,
-        ReadOnlySpan<byte> key)
+        PseudonymKey key)
     {
         ReadOnlySpan<byte> domain = email ? Domain(value) : [];
         int length = PseudonymPrefix.Length + PseudonymHexDigits + domain.Length;
@@ -201,8 +200,8 @@ internal static class ValueMasker
             return TooSmall;
         }
 
-        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(key, value, mac);
+        Span<byte> mac = stackalloc byte[PseudonymKey.MacBytes];
+        key.Compute(value, mac);
         PseudonymPrefix.CopyTo(destination);
         Span<byte> hex = destination.Slice(PseudonymPrefix.Length, PseudonymHexDigits);
         for (int i = 0; i < PseudonymHexDigits / 2; i++)
