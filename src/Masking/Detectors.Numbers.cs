@@ -4,6 +4,8 @@ public static partial class Detectors
 {
     private const int MaxCardGroups = 8;
 
+    private const int MinCardDigits = 13;
+
     /// <summary>
     /// 13 to 19 digits, either unbroken or in groups split by one kind of separator (single spaces or single
     /// dashes) where the first group has 4 digits and every group 3 to 6 (4-4-4-4, 4-6-5, 4-4-4-4-3). The
@@ -15,9 +17,16 @@ public static partial class Detectors
     {
         Span<int> groupEnds = stackalloc int[MaxCardGroups];
         int i = from;
-        while (i < s.Length)
+        while (true)
         {
-            if (!IsDigit(s[i]) || WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'+') || ByteAt(s, i - 1, (byte)'.'))
+            // A card starting at i holds at least 13 digits, so at least 13 bytes must remain.
+            i = NextDigit(s, i);
+            if (s.Length - i < MinCardDigits)
+            {
+                break;
+            }
+
+            if (WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'+') || ByteAt(s, i - 1, (byte)'.'))
             {
                 i++;
                 continue;
@@ -108,7 +117,7 @@ public static partial class Detectors
             digits++;
         }
 
-        return digits is >= 13 and <= 19 && sum % 10 == 0;
+        return digits is >= MinCardDigits and <= 19 && sum % 10 == 0;
     }
 
     /// <summary>
@@ -118,9 +127,9 @@ public static partial class Detectors
     /// </summary>
     private static int FindSsn(ReadOnlySpan<byte> s, int from, out int start)
     {
-        for (int i = from; i + 11 <= s.Length; i++)
+        for (int i = NextDigit(s, from); i + 11 <= s.Length; i = NextDigit(s, i + 1))
         {
-            if (!IsDigit(s[i]) || WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'-') || ByteAt(s, i - 1, (byte)'.'))
+            if (WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'-') || ByteAt(s, i - 1, (byte)'.'))
             {
                 continue;
             }
@@ -152,9 +161,9 @@ public static partial class Detectors
     /// </summary>
     private static int FindIban(ReadOnlySpan<byte> s, int from, out int start)
     {
-        for (int i = from; i + 15 <= s.Length; i++)
+        for (int i = NextUpper(s, from); i + 15 <= s.Length; i = NextUpper(s, i + 1))
         {
-            if (!IsUpper(s[i]) || !IsUpper(s[i + 1]) || !IsDigit(s[i + 2]) || !IsDigit(s[i + 3]) || WordAt(s, i - 1))
+            if (!IsUpper(s[i + 1]) || !IsDigit(s[i + 2]) || !IsDigit(s[i + 3]) || WordAt(s, i - 1))
             {
                 continue;
             }
