@@ -15,6 +15,11 @@ public static partial class Detectors
     /// </summary>
     private static int FindCard(ReadOnlySpan<byte> s, int from, out int start)
     {
+        if (s.Length - from < MinCardDigits)
+        {
+            return NotFound(out start);
+        }
+
         Span<int> groupEnds = stackalloc int[MaxCardGroups];
         int i = from;
         while (true)

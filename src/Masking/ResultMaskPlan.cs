@@ -175,8 +175,10 @@ public sealed class ResultMaskPlan
     private int ScanDetectors(ReadOnlySpan<byte> value, Span<byte> destination)
     {
         int rules = _detectorRules.Length;
-        Span<int> starts = stackalloc int[MaskingPolicy.MaxDetectorRules];
-        Span<int> lengths = stackalloc int[MaskingPolicy.MaxDetectorRules];
+
+        // Sized to the rules there are: the stack space is cleared on every call, and this runs for every cell.
+        Span<int> starts = stackalloc int[rules];
+        Span<int> lengths = stackalloc int[rules];
         for (int k = 0; k < rules; k++)
         {
             Detectors.Find(_detectorRules[k].Detector, value, 0, out starts[k], out lengths[k]);

@@ -63,13 +63,13 @@ internal static class PgFrameForwarder
 
             if (outcome.Drop)
             {
-                WriteRun(buffer.Slice(runStart, frame.Start), to);
+                WriteRun(buffer, runStart, frame.Start, to);
                 runStart = frame.End;
             }
             else if (!replacement.IsEmpty)
             {
                 // A rewritten frame: send what came before it as it was, then the new frame instead of the old.
-                WriteRun(buffer.Slice(runStart, frame.Start), to);
+                WriteRun(buffer, runStart, frame.Start, to);
                 to.Write(replacement);
                 runStart = frame.End;
             }
@@ -82,8 +82,20 @@ internal static class PgFrameForwarder
         }
 
         consumed = remaining.Start;
-        WriteRun(buffer.Slice(runStart, consumed), to);
+        WriteRun(buffer, runStart, consumed, to);
         return outcome;
+    }
+
+    private static void WriteRun(in ReadOnlySequence<byte> buffer, SequencePosition start, SequencePosition end,
+        IBufferWriter<byte> to)
+    {
+        // A masked result rewrites row after row: most runs between two replacements are empty.
+        if (start.Equals(end))
+        {
+            return;
+        }
+
+        WriteRun(buffer.Slice(start, end), to);
     }
 
     private static void WriteRun(in ReadOnlySequence<byte> run, IBufferWriter<byte> to)
