@@ -10,9 +10,9 @@ public static partial class Detectors
     /// </summary>
     private static int FindIPv4(ReadOnlySpan<byte> s, int from, out int start)
     {
-        for (int i = NextDigit(s, from); i + 7 <= s.Length; i = NextDigit(s, i + 1))
+        for (int i = NextDigit(s, from); i + 7 <= s.Length; i++)
         {
-            if (WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'.'))
+            if (!IsDigit(s[i]) || WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'.'))
             {
                 continue;
             }
@@ -76,9 +76,10 @@ public static partial class Detectors
     /// </summary>
     private static int FindIPv6(ReadOnlySpan<byte> s, int from, out int start)
     {
-        for (int i = NextOf(s, from, IPv6Starts); i + 3 <= s.Length; i = NextOf(s, i + 1, IPv6Starts))
+        for (int i = NextOf(s, from, IPv6Starts); i + 3 <= s.Length; i++)
         {
-            if (WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)':')
+            byte c = s[i];
+            if ((!IsHex(c) && c != ':') || WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)':')
                 || ByteAt(s, i - 1, (byte)'.'))
             {
                 continue;

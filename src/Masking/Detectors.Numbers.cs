@@ -21,17 +21,11 @@ public static partial class Detectors
         }
 
         Span<int> groupEnds = stackalloc int[MaxCardGroups];
-        int i = from;
-        while (true)
+        // A card starting at i holds at least 13 digits, so at least 13 bytes must remain.
+        int i = NextDigit(s, from);
+        while (s.Length - i >= MinCardDigits)
         {
-            // A card starting at i holds at least 13 digits, so at least 13 bytes must remain.
-            i = NextDigit(s, i);
-            if (s.Length - i < MinCardDigits)
-            {
-                break;
-            }
-
-            if (WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'+') || ByteAt(s, i - 1, (byte)'.'))
+            if (!IsDigit(s[i]) || WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'+') || ByteAt(s, i - 1, (byte)'.'))
             {
                 i++;
                 continue;
@@ -132,9 +126,9 @@ public static partial class Detectors
     /// </summary>
     private static int FindSsn(ReadOnlySpan<byte> s, int from, out int start)
     {
-        for (int i = NextDigit(s, from); i + 11 <= s.Length; i = NextDigit(s, i + 1))
+        for (int i = NextDigit(s, from); i + 11 <= s.Length; i++)
         {
-            if (WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'-') || ByteAt(s, i - 1, (byte)'.'))
+            if (!IsDigit(s[i]) || WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'-') || ByteAt(s, i - 1, (byte)'.'))
             {
                 continue;
             }
@@ -166,9 +160,9 @@ public static partial class Detectors
     /// </summary>
     private static int FindIban(ReadOnlySpan<byte> s, int from, out int start)
     {
-        for (int i = NextUpper(s, from); i + 15 <= s.Length; i = NextUpper(s, i + 1))
+        for (int i = NextUpper(s, from); i + 15 <= s.Length; i++)
         {
-            if (!IsUpper(s[i + 1]) || !IsDigit(s[i + 2]) || !IsDigit(s[i + 3]) || WordAt(s, i - 1))
+            if (!IsUpper(s[i]) || !IsUpper(s[i + 1]) || !IsDigit(s[i + 2]) || !IsDigit(s[i + 3]) || WordAt(s, i - 1))
             {
                 continue;
             }

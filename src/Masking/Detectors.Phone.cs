@@ -15,16 +15,16 @@ public static partial class Detectors
     private static int FindPhone(ReadOnlySpan<byte> s, int from, out int start)
     {
         // The shortest phone number is '+' and eight digits.
-        for (int i = NextOf(s, from, PhoneStarts); i + MinPhoneBytes <= s.Length; i = NextOf(s, i + 1, PhoneStarts))
+        for (int i = NextOf(s, from, PhoneStarts); i + MinPhoneBytes <= s.Length; i++)
         {
             byte c = s[i];
-            if (WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'-') || ByteAt(s, i - 1, (byte)'.')
+            if ((c != '+' && c != '(' && !IsDigit(c)) || WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'-') || ByteAt(s, i - 1, (byte)'.')
                 || ByteAt(s, i - 1, (byte)'+'))
             {
                 continue;
             }
 
-            int end = c == '+' ? InternationalEnd(s, i) : c == '(' || IsDigit(c) ? NanpEnd(s, i) : -1;
+            int end = c == '+' ? InternationalEnd(s, i) : NanpEnd(s, i);
             if (end > 0)
             {
                 start = i;

@@ -91,8 +91,10 @@ public static partial class Detectors
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
 
     /// <summary>
-    /// The scanners skip bytes no match can start with using these vectorised searches (the byte loop would only
-    /// step over them). They return <paramref name="s"/>'s length when no candidate is left.
+    /// Each scanner first jumps to the first byte a match can start with using these vectorised searches, so a
+    /// value with no candidate at all (most free text for most detectors) costs one search; from there the byte
+    /// loop goes on, which is cheaper than a search per step where candidates are dense. They return
+    /// <paramref name="s"/>'s length when there is no candidate.
     /// </summary>
     private static int NextDigit(ReadOnlySpan<byte> s, int i)
     {
