@@ -10,7 +10,7 @@ public static partial class Detectors
     /// </summary>
     private static int FindIPv4(ReadOnlySpan<byte> s, int from, out int start)
     {
-        for (int i = from; i + 7 <= s.Length; i++)
+        for (int i = NextDigit(s, from); i + 7 <= s.Length; i++)
         {
             if (!IsDigit(s[i]) || WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'.'))
             {
@@ -76,7 +76,7 @@ public static partial class Detectors
     /// </summary>
     private static int FindIPv6(ReadOnlySpan<byte> s, int from, out int start)
     {
-        for (int i = from; i + 3 <= s.Length; i++)
+        for (int i = NextOf(s, from, IPv6Starts); i + 3 <= s.Length; i++)
         {
             byte c = s[i];
             if ((!IsHex(c) && c != ':') || WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)':')

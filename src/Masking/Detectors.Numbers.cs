@@ -4,6 +4,8 @@ public static partial class Detectors
 {
     private const int MaxCardGroups = 8;
 
+    private const int MinCardDigits = 13;
+
     /// <summary>
     /// 13 to 19 digits, either unbroken or in groups split by one kind of separator (single spaces or single
     /// dashes) where the first group has 4 digits and every group 3 to 6 (4-4-4-4, 4-6-5, 4-4-4-4-3). The
@@ -13,9 +15,15 @@ public static partial class Detectors
     /// </summary>
     private static int FindCard(ReadOnlySpan<byte> s, int from, out int start)
     {
+        if (s.Length - from < MinCardDigits)
+        {
+            return NotFound(out start);
+        }
+
         Span<int> groupEnds = stackalloc int[MaxCardGroups];
-        int i = from;
-        while (i < s.Length)
+        // A card starting at i holds at least 13 digits, so at least 13 bytes must remain.
+        int i = NextDigit(s, from);
+        while (s.Length - i >= MinCardDigits)
         {
             if (!IsDigit(s[i]) || WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'+') || ByteAt(s, i - 1, (byte)'.'))
             {
@@ -108,7 +116,7 @@ public static partial class Detectors
             digits++;
         }
 
-        return digits is >= 13 and <= 19 && sum % 10 == 0;
+        return digits is >= MinCardDigits and <= 19 && sum % 10 == 0;
     }
 
     /// <summary>
@@ -118,7 +126,7 @@ public static partial class Detectors
     /// </summary>
     private static int FindSsn(ReadOnlySpan<byte> s, int from, out int start)
     {
-        for (int i = from; i + 11 <= s.Length; i++)
+        for (int i = NextDigit(s, from); i + 11 <= s.Length; i++)
         {
             if (!IsDigit(s[i]) || WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'-') || ByteAt(s, i - 1, (byte)'.'))
             {
@@ -152,7 +160,7 @@ public static partial class Detectors
     /// </summary>
     private static int FindIban(ReadOnlySpan<byte> s, int from, out int start)
     {
-        for (int i = from; i + 15 <= s.Length; i++)
+        for (int i = NextUpper(s, from); i + 15 <= s.Length; i++)
         {
             if (!IsUpper(s[i]) || !IsUpper(s[i + 1]) || !IsDigit(s[i + 2]) || !IsDigit(s[i + 3]) || WordAt(s, i - 1))
             {

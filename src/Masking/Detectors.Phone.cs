@@ -2,6 +2,8 @@ namespace Sluice.Masking;
 
 public static partial class Detectors
 {
+    private const int MinPhoneBytes = 9;
+
     /// <summary>
     /// Two shapes. International: '+', a non-zero digit, then 8 to 15 digits in all, in groups split by single
     /// spaces, dashes or dots, optionally one group in parentheses ("+1-555-0123-4567", "+44 20 7946 0958",
@@ -12,16 +14,18 @@ public static partial class Detectors
     /// </summary>
     private static int FindPhone(ReadOnlySpan<byte> s, int from, out int start)
     {
-        for (int i = from; i < s.Length; i++)
+        // The shortest phone number is '+' and eight digits.
+        for (int i = NextOf(s, from, PhoneStarts); i + MinPhoneBytes <= s.Length; i++)
         {
             byte c = s[i];
-            if (WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'-') || ByteAt(s, i - 1, (byte)'.')
+            if ((c != '+' && c != '(' && !IsDigit(c))
+                || WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'-') || ByteAt(s, i - 1, (byte)'.')
                 || ByteAt(s, i - 1, (byte)'+'))
             {
                 continue;
             }
 
-            int end = c == '+' ? InternationalEnd(s, i) : c == '(' || IsDigit(c) ? NanpEnd(s, i) : -1;
+            int end = c == '+' ? InternationalEnd(s, i) : NanpEnd(s, i);
             if (end > 0)
             {
                 start = i;

@@ -7,6 +7,9 @@ public static partial class Detectors
 {
     private const int MaxJwtHeaderChars = 1024;
 
+    /// <summary>The shortest cloud key, an AWS access key id.</summary>
+    private const int MinCloudKeyBytes = 20;
+
     private static bool IsBase64Url(byte b) => IsAlnum(b) || b is (byte)'-' or (byte)'_';
 
     private static int Base64UrlRun(ReadOnlySpan<byte> s, int i)
@@ -126,7 +129,7 @@ public static partial class Detectors
     private static int FindCloudKey(ReadOnlySpan<byte> s, int from, out int start)
     {
         int i = from;
-        while (i < s.Length)
+        while (s.Length - i >= MinCloudKeyBytes)
         {
             int next = s[i..].IndexOfAny((byte)'A', (byte)'g');
             if (next < 0)

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Sluice.Masking;
 
 /// <summary>
@@ -80,7 +82,37 @@ public static partial class Detectors
         return end >= 0;
     }
 
+    /// <summary>Where a phone number can start: '+', '(' or a digit.</summary>
+    private static readonly SearchValues<byte> PhoneStarts = SearchValues.Create("+(0123456789"u8);
+
+    /// <summary>Where an IPv6 address can start: a hex digit or ':'.</summary>
+    private static readonly SearchValues<byte> IPv6Starts = SearchValues.Create("0123456789ABCDEFabcdef:"u8);
+
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+
+    /// <summary>
+    /// Each scanner first jumps to the first byte a match can start with using these vectorised searches, so a
+    /// value with no candidate at all (most free text for most detectors) costs one search; from there the byte
+    /// loop goes on, which is cheaper than a search per step where candidates are dense. They return
+    /// <paramref name="s"/>'s length when there is no candidate.
+    /// </summary>
+    private static int NextDigit(ReadOnlySpan<byte> s, int i)
+    {
+        int next = s[i..].IndexOfAnyInRange((byte)'0', (byte)'9');
+        return next < 0 ? s.Length : i + next;
+    }
+
+    private static int NextUpper(ReadOnlySpan<byte> s, int i)
+    {
+        int next = s[i..].IndexOfAnyInRange((byte)'A', (byte)'Z');
+        return next < 0 ? s.Length : i + next;
+    }
+
+    private static int NextOf(ReadOnlySpan<byte> s, int i, SearchValues<byte> starts)
+    {
+        int next = s[i..].IndexOfAny(starts);
+        return next < 0 ? s.Length : i + next;
+    }
 
     private static bool IsUpper(byte b) => (uint)(b - 'A') <= 25;
 

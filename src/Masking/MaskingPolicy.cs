@@ -15,7 +15,7 @@ public sealed class MaskingPolicy
     public const int MinPseudonymKeyBytes = 16;
 
     private readonly CompiledRule[] _rules;
-    private readonly byte[] _key;
+    private readonly PseudonymKey _key;
 
     /// <summary>Validates and compiles <paramref name="rules"/>; the key is copied.</summary>
     /// <exception cref="ArgumentException">A rule is invalid (the message names it), or pseudonym rules exist
@@ -46,7 +46,7 @@ public sealed class MaskingPolicy
             throw new ArgumentException($"more than {MaxDetectorRules} detector rules", nameof(rules));
         }
 
-        _key = pseudonymKey.ToArray();
+        _key = new PseudonymKey(pseudonymKey);
     }
 
     /// <summary>A policy without rules: every scope is empty.</summary>

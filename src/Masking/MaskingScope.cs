@@ -8,10 +8,10 @@ public sealed class MaskingScope
 {
     private readonly CompiledRule[] _rules;
     private readonly CompiledRule[] _detectorRules;
-    private readonly byte[] _key;
+    private readonly PseudonymKey _key;
     private readonly (string? Schema, string Table)[] _protectedTables;
 
-    internal MaskingScope(CompiledRule[] rules, byte[] key)
+    internal MaskingScope(CompiledRule[] rules, PseudonymKey key)
     {
         _rules = rules;
         _key = key;

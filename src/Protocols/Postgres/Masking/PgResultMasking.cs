@@ -45,6 +45,7 @@ internal sealed partial class PgResultMasking : IDisposable
     private readonly ArrayBufferWriter<byte> _frontendBuffer = new(256);
     private PgCopyRowRewriter? _copyRewriter;
     private PgCopyFieldMasker? _copyMasker;
+    private readonly PseudonymBatch? _pseudonyms = PseudonymBatch.IsSupported ? new() : null;
 
     public PgResultMasking(MaskingScope scope, PgCatalog catalog)
     {
@@ -60,7 +61,13 @@ internal sealed partial class PgResultMasking : IDisposable
     /// <summary>A result whose rows pass through the plan (null: nothing in it needs masking).</summary>
     private sealed record PortalPlan(ResultMaskPlan? Plan, int ColumnCount);
 
-    public void Dispose() => ArrayPool<byte>.Shared.Return(_rowBuffer);
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_rowBuffer);
+
+        // The batch holds copies of the last few values that were pseudonymised.
+        _pseudonyms?.Clear();
+    }
 
     private void Expect(PgExpectation expectation) => _expected.Enqueue(expectation);
 

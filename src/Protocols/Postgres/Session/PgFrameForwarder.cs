@@ -48,7 +48,9 @@ internal static class PgFrameForwarder
             ReadOnlySpan<byte> replacement = default;
             try
             {
-                outcome = fromClient ? inspector.Frontend(span, out replacement) : inspector.Backend(span, out replacement);
+                outcome = fromClient
+                    ? inspector.Frontend(span, out replacement)
+                    : inspector.Backend(span, out replacement, Following(remaining, frameLength));
             }
             catch (PgProtocolException e)
             {
@@ -63,13 +65,13 @@ internal static class PgFrameForwarder
 
             if (outcome.Drop)
             {
-                WriteRun(buffer.Slice(runStart, frame.Start), to);
+                WriteRun(buffer, runStart, frame.Start, to);
                 runStart = frame.End;
             }
             else if (!replacement.IsEmpty)
             {
                 // A rewritten frame: send what came before it as it was, then the new frame instead of the old.
-                WriteRun(buffer.Slice(runStart, frame.Start), to);
+                WriteRun(buffer, runStart, frame.Start, to);
                 to.Write(replacement);
                 runStart = frame.End;
             }
@@ -82,8 +84,27 @@ internal static class PgFrameForwarder
         }
 
         consumed = remaining.Start;
-        WriteRun(buffer.Slice(runStart, consumed), to);
+        WriteRun(buffer, runStart, consumed, to);
         return outcome;
+    }
+
+    /// <summary>What the first segment holds after the frame: masking hashes the next rows' pseudonyms early.</summary>
+    private static ReadOnlySpan<byte> Following(in ReadOnlySequence<byte> remaining, int frameLength)
+    {
+        var first = remaining.FirstSpan;
+        return first.Length > frameLength ? first[frameLength..] : default;
+    }
+
+    private static void WriteRun(in ReadOnlySequence<byte> buffer, SequencePosition start, SequencePosition end,
+        IBufferWriter<byte> to)
+    {
+        // A masked result rewrites row after row: most runs between two replacements are empty.
+        if (start.Equals(end))
+        {
+            return;
+        }
+
+        WriteRun(buffer.Slice(start, end), to);
     }
 
     private static void WriteRun(in ReadOnlySequence<byte> run, IBufferWriter<byte> to)
