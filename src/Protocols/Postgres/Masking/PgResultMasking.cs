@@ -61,13 +61,7 @@ internal sealed partial class PgResultMasking : IDisposable
     /// <summary>A result whose rows pass through the plan (null: nothing in it needs masking).</summary>
     private sealed record PortalPlan(ResultMaskPlan? Plan, int ColumnCount);
 
-    public void Dispose()
-    {
-        ArrayPool<byte>.Shared.Return(_rowBuffer);
-
-        // The batch holds copies of the last few values that were pseudonymised.
-        _pseudonyms?.Clear();
-    }
+    public void Dispose() => ArrayPool<byte>.Shared.Return(_rowBuffer);
 
     private void Expect(PgExpectation expectation) => _expected.Enqueue(expectation);
 
