@@ -25,7 +25,7 @@ public sealed class PseudonymBatch
     private int _rows;
     private int _row;
 
-    /// <summary>Whether batching pays on this machine (vectors in hardware).</summary>
+    /// <summary>Whether batching pays on this machine (256-bit vectors in hardware).</summary>
     public static bool IsSupported => Sha256Lanes.IsSupported;
 
     /// <summary>
@@ -81,16 +81,15 @@ public sealed class PseudonymBatch
         return false;
     }
 
-    /// <summary>
-    /// Hashes every value in the batch, all lanes at once (unused lanes hash an empty value), or in two halves
-    /// of four lanes when 256-bit vectors are not accelerated (<paramref name="wide"/> false forces that).
-    /// </summary>
-    internal void Compute(PseudonymKey key, bool wide = true)
+    /// <summary>Hashes every value in the batch, all lanes at once (unused lanes hash an empty value).</summary>
+    internal void Compute(PseudonymKey key)
     {
+        Span<Vector256<uint>> state = stackalloc Vector256<uint>[8];
+        Span<Vector256<uint>> schedule = stackalloc Vector256<uint>[64];
         Span<uint> words = stackalloc uint[16 * Lanes];
         Span<byte> block = stackalloc byte[Sha256Block.Size];
 
-        // Each lane's block: the value with HMAC's inner padding (the key's block is already in the saved state).
+        // Inner hash: the key's inner state, then each value with HMAC's padding in one block.
         for (int lane = 0; lane < Lanes; lane++)
         {
             int length = lane < _count ? _lengths[lane] : 0;
@@ -104,43 +103,6 @@ public sealed class PseudonymBatch
             }
         }
 
-        Span<uint> digests = stackalloc uint[8 * Lanes];
-        if (wide && Sha256Lanes.IsWideSupported)
-        {
-            ComputeWide(key, words, digests);
-        }
-        else
-        {
-            ComputeNarrow(key, words, digests, 0);
-            ComputeNarrow(key, words, digests, Lanes / 2);
-        }
-
-        for (int lane = 0; lane < _count; lane++)
-        {
-            Span<byte> mac = _macs.AsSpan(lane * PseudonymKey.MacBytes, PseudonymKey.MacBytes);
-            for (int i = 0; i < 8; i++)
-            {
-                BinaryPrimitives.WriteUInt32BigEndian(mac[(i * 4)..], digests[(i * Lanes) + lane]);
-            }
-        }
-
-        block.Clear();
-        words.Clear();
-        _key = key;
-    }
-
-    /// <summary>The outer block's fixed words: the padding after a 32-byte inner digest.</summary>
-    private static uint OuterWord(int t) => t switch
-    {
-        8 => 0x80000000u,
-        15 => (uint)(Sha256Block.Size + PseudonymKey.MacBytes) * 8,
-        _ => 0,
-    };
-
-    private static void ComputeWide(PseudonymKey key, ReadOnlySpan<uint> words, Span<uint> digests)
-    {
-        Span<Vector256<uint>> state = stackalloc Vector256<uint>[8];
-        Span<Vector256<uint>> schedule = stackalloc Vector256<uint>[64];
         for (int t = 0; t < 16; t++)
         {
             schedule[t] = Vector256.Create<uint>(words.Slice(t * Lanes, Lanes));
@@ -150,41 +112,32 @@ public sealed class PseudonymBatch
         Sha256Lanes.Compress(state, schedule);
 
         // Outer hash: the inner digest's words are the block's first eight words as they are.
-        for (int t = 0; t < 16; t++)
+        for (int t = 0; t < 8; t++)
         {
-            schedule[t] = t < 8 ? state[t] : Vector256.Create(OuterWord(t));
+            schedule[t] = state[t];
         }
 
+        schedule[8] = Vector256.Create(0x80000000u);
+        for (int t = 9; t < 15; t++)
+        {
+            schedule[t] = Vector256<uint>.Zero;
+        }
+
+        schedule[15] = Vector256.Create((uint)(Sha256Block.Size + PseudonymKey.MacBytes) * 8);
         key.LoadOuter(state);
         Sha256Lanes.Compress(state, schedule);
-        for (int i = 0; i < 8; i++)
-        {
-            state[i].CopyTo(digests.Slice(i * Lanes, Lanes));
-        }
-    }
 
-    private static void ComputeNarrow(PseudonymKey key, ReadOnlySpan<uint> words, Span<uint> digests, int first)
-    {
-        const int Half = Lanes / 2;
-        Span<Vector128<uint>> state = stackalloc Vector128<uint>[8];
-        Span<Vector128<uint>> schedule = stackalloc Vector128<uint>[64];
-        for (int t = 0; t < 16; t++)
+        for (int lane = 0; lane < _count; lane++)
         {
-            schedule[t] = Vector128.Create<uint>(words.Slice((t * Lanes) + first, Half));
+            Span<byte> mac = _macs.AsSpan(lane * PseudonymKey.MacBytes, PseudonymKey.MacBytes);
+            for (int i = 0; i < 8; i++)
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(mac[(i * 4)..], state[i].GetElement(lane));
+            }
         }
 
-        key.LoadInner(state);
-        Sha256Lanes.Compress(state, schedule);
-        for (int t = 0; t < 16; t++)
-        {
-            schedule[t] = t < 8 ? state[t] : Vector128.Create(OuterWord(t));
-        }
-
-        key.LoadOuter(state);
-        Sha256Lanes.Compress(state, schedule);
-        for (int i = 0; i < 8; i++)
-        {
-            state[i].CopyTo(digests.Slice((i * Lanes) + first, Half));
-        }
+        block.Clear();
+        words.Clear();
+        _key = key;
     }
 }

@@ -65,20 +65,6 @@ internal sealed class PseudonymKey
     /// <summary>The state after the outer padded key block, in every lane.</summary>
     internal void LoadOuter(Span<Vector256<uint>> state) => Broadcast(_outer, state);
 
-    /// <summary>The state after the inner padded key block, in every lane.</summary>
-    internal void LoadInner(Span<Vector128<uint>> state) => Broadcast(_inner, state);
-
-    /// <summary>The state after the outer padded key block, in every lane.</summary>
-    internal void LoadOuter(Span<Vector128<uint>> state) => Broadcast(_outer, state);
-
-    private static void Broadcast(in Sha256State saved, Span<Vector128<uint>> state)
-    {
-        for (int i = 0; i < 8; i++)
-        {
-            state[i] = Vector128.Create(saved[i]);
-        }
-    }
-
     private static void Broadcast(in Sha256State saved, Span<Vector256<uint>> state)
     {
         for (int i = 0; i < 8; i++)

@@ -42,10 +42,8 @@ public sealed class PseudonymBatchTests
         return destination[..written];
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Every_lane_and_every_batchable_length_hashes_as_the_platform_hmac(bool wide)
+    [Fact]
+    public void Every_lane_and_every_batchable_length_hashes_as_the_platform_hmac()
     {
         if (!PseudonymBatch.IsSupported)
         {
@@ -67,7 +65,7 @@ public sealed class PseudonymBatchTests
                 batch.Add(value);
             }
 
-            batch.Compute(key, wide);
+            batch.Compute(key);
             foreach (byte[] value in values)
             {
                 Assert.True(batch.TryGet(value, mac, key));
