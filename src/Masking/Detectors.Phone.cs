@@ -18,8 +18,7 @@ public static partial class Detectors
         for (int i = NextOf(s, from, PhoneStarts); i + MinPhoneBytes <= s.Length; i++)
         {
             byte c = s[i];
-            if ((c != '+' && c != '(' && !IsDigit(c))
-                || WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'-') || ByteAt(s, i - 1, (byte)'.')
+            if ((c != '+' && c != '(' && !IsDigit(c)) || WordAt(s, i - 1) || ByteAt(s, i - 1, (byte)'-') || ByteAt(s, i - 1, (byte)'.')
                 || ByteAt(s, i - 1, (byte)'+'))
             {
                 continue;

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace Sluice.Masking;
@@ -57,20 +56,6 @@ internal sealed class PseudonymKey
         state = _outer;
         Finish(ref state, mac[..MacBytes], Sha256Block.Size + MacBytes, block);
         Sha256Block.WriteDigest(state, mac);
-    }
-
-    /// <summary>The state after the inner padded key block, in every lane.</summary>
-    internal void LoadInner(Span<Vector256<uint>> state) => Broadcast(_inner, state);
-
-    /// <summary>The state after the outer padded key block, in every lane.</summary>
-    internal void LoadOuter(Span<Vector256<uint>> state) => Broadcast(_outer, state);
-
-    private static void Broadcast(in Sha256State saved, Span<Vector256<uint>> state)
-    {
-        for (int i = 0; i < 8; i++)
-        {
-            state[i] = Vector256.Create(saved[i]);
-        }
     }
 
     private static Sha256State Absorb(ReadOnlySpan<byte> key, byte pad)

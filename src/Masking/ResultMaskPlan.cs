@@ -26,7 +26,6 @@ public sealed class ResultMaskPlan
     private readonly string?[] _reasons;
     private readonly CompiledRule[] _detectorRules;
     private readonly PseudonymKey _key;
-    private readonly int _pseudonymColumns;
 
     internal ResultMaskPlan(MaskValueKind[] kinds, CompiledStrategy?[] strategies, bool[] detect,
         string?[] reasons, CompiledRule[] detectorRules, PseudonymKey key)
@@ -37,10 +36,6 @@ public sealed class ResultMaskPlan
         _reasons = reasons;
         _detectorRules = detectorRules;
         _key = key;
-        for (int c = 0; c < kinds.Length; c++)
-        {
-            _pseudonymColumns += IsPseudonymColumn(c) ? 1 : 0;
-        }
     }
 
     /// <summary>The number of columns (cells per row).</summary>
@@ -78,14 +73,7 @@ public sealed class ResultMaskPlan
     /// </summary>
     /// <exception cref="MaskingException">The cell count differs from <see cref="ColumnCount"/> or the
     /// encoding is malformed.</exception>
-    public int MaskRow(ReadOnlySpan<byte> source, Span<byte> destination, out int maskedCells) =>
-        MaskRow(source, destination, out maskedCells, null);
-
-    /// <summary>
-    /// <see cref="MaskRow(ReadOnlySpan{byte}, Span{byte}, out int)"/>, taking pseudonyms from
-    /// <paramref name="batch"/> where it holds them (the output is the same either way).
-    /// </summary>
-    public int MaskRow(ReadOnlySpan<byte> source, Span<byte> destination, out int maskedCells, PseudonymBatch? batch)
+    public int MaskRow(ReadOnlySpan<byte> source, Span<byte> destination, out int maskedCells)
     {
         maskedCells = 0;
         if (source.Length < 2)
@@ -140,7 +128,7 @@ public sealed class ResultMaskPlan
             }
 
             ReadOnlySpan<byte> value = source.Slice(read + 4, length);
-            int masked = MaskValue(c, value, destination[(written + 4)..], out bool changed, batch);
+            int masked = MaskValue(c, value, destination[(written + 4)..], out bool changed);
             if (masked == ValueMasker.TooSmall)
             {
                 return -1;
@@ -168,91 +156,10 @@ public sealed class ResultMaskPlan
     /// Returns the length written, -1 for NULL, or <see cref="int.MinValue"/> when <paramref name="destination"/>
     /// is too small. <paramref name="changed"/> tells whether the output differs from the input.
     /// </summary>
-    public int MaskValue(int column, ReadOnlySpan<byte> value, Span<byte> destination, out bool changed) =>
-        MaskValue(column, value, destination, out changed, null);
-
-    /// <summary>Whether a column gets pseudonyms, so that a <see cref="PseudonymBatch"/> can help.</summary>
-    public bool MakesPseudonyms => _pseudonymColumns > 0;
-
-    /// <summary>
-    /// Adds the pseudonym inputs of one row (cells encoding) to <paramref name="batch"/>. Returns false, adding
-    /// nothing, when they do not all fit or the row is not well formed (<see cref="MaskRow(ReadOnlySpan{byte},
-    /// Span{byte}, out int, PseudonymBatch?)"/> reports that when the row comes to be masked).
-    /// </summary>
-    public bool Prefetch(ReadOnlySpan<byte> cells, PseudonymBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        if (!batch.HasRoomFor(_pseudonymColumns) || !TryPseudonymInputs(cells, batch, add: false))
-        {
-            return false;
-        }
-
-        TryPseudonymInputs(cells, batch, add: true);
-        batch.RowAdded();
-        return true;
-    }
-
-    /// <summary>Hashes everything <see cref="Prefetch"/> added to <paramref name="batch"/>.</summary>
-    public void ComputeBatch(PseudonymBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Count > 0)
-        {
-            batch.Compute(_key);
-        }
-    }
-
-    private bool IsPseudonymColumn(int column) =>
-        _strategies[column]?.Kind == MaskStrategyKind.Pseudonym && _kinds[column] != MaskValueKind.Opaque;
-
-    /// <summary>Walks a row without trusting it; with <paramref name="add"/> false only checks it would fit.</summary>
-    private bool TryPseudonymInputs(ReadOnlySpan<byte> cells, PseudonymBatch batch, bool add)
-    {
-        if (cells.Length < 2 || BinaryPrimitives.ReadUInt16BigEndian(cells) != _kinds.Length)
-        {
-            return false;
-        }
-
-        int read = 2;
-        for (int c = 0; c < _kinds.Length; c++)
-        {
-            if (cells.Length - read < 4)
-            {
-                return false;
-            }
-
-            int length = BinaryPrimitives.ReadInt32BigEndian(cells[read..]);
-            read += 4;
-            if (length < -1 || length > cells.Length - read)
-            {
-                return false;
-            }
-
-            if (length >= 0 && IsPseudonymColumn(c))
-            {
-                ReadOnlySpan<byte> value = cells.Slice(read, length);
-                if (!PseudonymBatch.Fits(value))
-                {
-                    return false;
-                }
-
-                if (add)
-                {
-                    batch.Add(value);
-                }
-            }
-
-            read += Math.Max(length, 0);
-        }
-
-        return read == cells.Length;
-    }
-
-    private int MaskValue(int column, ReadOnlySpan<byte> value, Span<byte> destination, out bool changed,
-        PseudonymBatch? batch)
+    public int MaskValue(int column, ReadOnlySpan<byte> value, Span<byte> destination, out bool changed)
     {
         CompiledStrategy? strategy = _strategies[column];
-        int result = strategy is not null ? ValueMasker.Apply(strategy, _kinds[column], value, destination, _key, batch)
+        int result = strategy is not null ? ValueMasker.Apply(strategy, _kinds[column], value, destination, _key)
             : _detect[column] ? ScanDetectors(value, destination)
             : ValueMasker.Copy(value, destination);
         changed = result == ValueMasker.Null || (result >= 0 && !destination[..result].SequenceEqual(value));

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 
 namespace Sluice.Masking;
 
-/// <summary>The eight 32-bit words of a SHA-256 chaining value, a value type so a saved state copies cheaply.</summary>
+/// <summary>The eight 32-bit words of a SHA-256 chaining value, held by value so a saved state copies cheaply.</summary>
 [InlineArray(8)]
 internal struct Sha256State
 {
@@ -35,7 +35,7 @@ internal static class Sha256Block
 {
     internal const int Size = 64;
 
-    internal static ReadOnlySpan<uint> RoundConstants =>
+    private static ReadOnlySpan<uint> RoundConstants =>
     [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,

@@ -33,7 +33,7 @@ internal static class ValueMasker
 
     /// <summary>Masks a whole value of a column claimed by a rule (or failed closed).</summary>
     internal static int Apply(CompiledStrategy strategy, MaskValueKind kind, ReadOnlySpan<byte> value,
-        Span<byte> destination, PseudonymKey key, PseudonymBatch? batch = null)
+        Span<byte> destination, PseudonymKey key)
     {
         if (strategy.Kind == MaskStrategyKind.Clear)
         {
@@ -42,10 +42,10 @@ internal static class ValueMasker
 
         return kind switch
         {
-            MaskValueKind.Text => ApplyText(strategy, value, destination, key, batch),
-            MaskValueKind.Int16 => ApplyInteger(strategy, 2, value, destination, key, batch),
-            MaskValueKind.Int32 => ApplyInteger(strategy, 4, value, destination, key, batch),
-            MaskValueKind.Int64 => ApplyInteger(strategy, 8, value, destination, key, batch),
+            MaskValueKind.Text => ApplyText(strategy, value, destination, key),
+            MaskValueKind.Int16 => ApplyInteger(strategy, 2, value, destination, key),
+            MaskValueKind.Int32 => ApplyInteger(strategy, 4, value, destination, key),
+            MaskValueKind.Int64 => ApplyInteger(strategy, 8, value, destination, key),
             _ => Null,
         };
     }
@@ -57,7 +57,7 @@ internal static class ValueMasker
             MaskStrategyKind.Clear => Copy(match, destination),
             MaskStrategyKind.KeepLast => KeepLast(match, strategy.Keep, destination),
             MaskStrategyKind.KeepEmailDomain when detector == DetectorKind.Email => KeepDomain(match, destination),
-            MaskStrategyKind.Pseudonym => Pseudonym(match, detector == DetectorKind.Email, destination, key, null),
+            MaskStrategyKind.Pseudonym => Pseudonym(match, detector == DetectorKind.Email, destination, key),
             MaskStrategyKind.Fixed => Copy(strategy.FixedText, destination),
             _ => Copy(DetectorMarker(detector), destination),
         };
@@ -66,14 +66,14 @@ internal static class ValueMasker
         value.TryCopyTo(destination) ? value.Length : TooSmall;
 
     private static int ApplyText(CompiledStrategy strategy, ReadOnlySpan<byte> value, Span<byte> destination,
-        PseudonymKey key, PseudonymBatch? batch) => strategy.Kind switch
+        PseudonymKey key) => strategy.Kind switch
         {
             MaskStrategyKind.KeepLast => KeepLast(value, strategy.Keep, destination),
             MaskStrategyKind.KeepEmailDomain => Detectors.IsMatch(DetectorKind.Email, value)
                 ? KeepDomain(value, destination)
                 : Copy(Redacted, destination),
             MaskStrategyKind.Pseudonym => Pseudonym(value, Detectors.IsMatch(DetectorKind.Email, value),
-                destination, key, batch),
+                destination, key),
             MaskStrategyKind.Null => Null,
             MaskStrategyKind.Fixed => Copy(strategy.FixedText, destination),
             _ => Copy(Redacted, destination),
@@ -85,12 +85,12 @@ internal static class ValueMasker
     /// and everything else (including a fixed value that does not fit) is NULL.
     /// </summary>
     private static int ApplyInteger(CompiledStrategy strategy, int width, ReadOnlySpan<byte> value,
-        Span<byte> destination, PseudonymKey key, PseudonymBatch? batch)
+        Span<byte> destination, PseudonymKey key)
     {
         if (strategy.Kind == MaskStrategyKind.Pseudonym)
         {
             Span<byte> mac = stackalloc byte[PseudonymKey.MacBytes];
-            Mac(value, mac, key, batch);
+            key.Compute(value, mac);
             mac[0] &= 0x7F;
             if (destination.Length < width)
             {
@@ -191,7 +191,7 @@ internal static class ValueMasker
     }
 
     private static int Pseudonym(ReadOnlySpan<byte> value, bool email, Span<byte> destination,
-        PseudonymKey key, PseudonymBatch? batch)
+        PseudonymKey key)
     {
         ReadOnlySpan<byte> domain = email ? Domain(value) : [];
         int length = PseudonymPrefix.Length + PseudonymHexDigits + domain.Length;
@@ -201,7 +201,7 @@ internal static class ValueMasker
         }
 
         Span<byte> mac = stackalloc byte[PseudonymKey.MacBytes];
-        Mac(value, mac, key, batch);
+        key.Compute(value, mac);
         PseudonymPrefix.CopyTo(destination);
         Span<byte> hex = destination.Slice(PseudonymPrefix.Length, PseudonymHexDigits);
         for (int i = 0; i < PseudonymHexDigits / 2; i++)
@@ -212,15 +212,6 @@ internal static class ValueMasker
 
         domain.CopyTo(destination[(PseudonymPrefix.Length + PseudonymHexDigits)..]);
         return length;
-    }
-
-    /// <summary>The HMAC of the value, from the batch computed ahead when it holds the value.</summary>
-    private static void Mac(ReadOnlySpan<byte> value, Span<byte> mac, PseudonymKey key, PseudonymBatch? batch)
-    {
-        if (batch is null || !batch.TryGet(value, mac, key))
-        {
-            key.Compute(value, mac);
-        }
     }
 
     private static ReadOnlySpan<byte> DetectorMarker(DetectorKind kind) => kind switch

@@ -10,19 +10,16 @@ internal sealed partial class PgResultMasking
 
     /// <summary>
     /// Reads one backend message. For a DataRow that needs masking, <paramref name="rewritten"/> is the whole
-    /// replacement frame; otherwise it is empty and the frame passes as it is. <paramref name="following"/> is
-    /// what the read buffer holds after the frame, if the caller has it: the next rows' pseudonyms are then
-    /// hashed together with this row's.
+    /// replacement frame; otherwise it is empty and the frame passes as it is.
     /// </summary>
-    public PgRelayOutcome Backend(scoped ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> rewritten,
-        scoped ReadOnlySpan<byte> following = default)
+    public PgRelayOutcome Backend(scoped ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> rewritten)
     {
         rewritten = default;
         _expected.TryPeek(out var head);
         switch ((PgBackendMessageType)frame[0])
         {
             case PgBackendMessageType.DataRow:
-                return MaskRow(frame, head, out rewritten, following);
+                return MaskRow(frame, head, out rewritten);
             case PgBackendMessageType.RowDescription:
                 return Describe(frame, head);
             case PgBackendMessageType.ParseComplete:
@@ -203,8 +200,7 @@ internal sealed partial class PgResultMasking
         return new PortalPlan(_scope.Plan(columns, readsProtected), fields.Length);
     }
 
-    private PgRelayOutcome MaskRow(scoped ReadOnlySpan<byte> frame, PgExpectation? head,
-        out ReadOnlySpan<byte> rewritten, scoped ReadOnlySpan<byte> following)
+    private PgRelayOutcome MaskRow(scoped ReadOnlySpan<byte> frame, PgExpectation? head, out ReadOnlySpan<byte> rewritten)
     {
         rewritten = default;
         var result = CurrentResult(head);
@@ -219,10 +215,9 @@ internal sealed partial class PgResultMasking
         }
 
         var cells = PgMessages.DataRowCells(frame);
-        var batch = Batch(plan, cells, following);
         while (true)
         {
-            var written = plan.MaskRow(cells, _rowBuffer.AsSpan(5), out var maskedCells, batch);
+            var written = plan.MaskRow(cells, _rowBuffer.AsSpan(5), out var maskedCells);
             if (written >= 0)
             {
                 if (maskedCells == 0)
@@ -253,44 +248,6 @@ internal sealed partial class PgResultMasking
             ArrayPool<byte>.Shared.Return(_rowBuffer);
             _rowBuffer = larger;
         }
-    }
-
-    /// <summary>
-    /// The pseudonyms of this row and of the whole DataRows right after it in the read buffer, hashed eight at a
-    /// time, or null when batching does not apply. A batch lasts as many rows as it was filled from.
-    /// </summary>
-    private PseudonymBatch? Batch(ResultMaskPlan plan, ReadOnlySpan<byte> cells, ReadOnlySpan<byte> following)
-    {
-        if (_pseudonyms is null || !plan.MakesPseudonyms)
-        {
-            return null;
-        }
-
-        if (!_pseudonyms.NextRowNeedsRefill())
-        {
-            return _pseudonyms;
-        }
-
-        _pseudonyms.Clear();
-        if (!plan.Prefetch(cells, _pseudonyms))
-        {
-            return null;
-        }
-
-        while (following.Length > 5 && following[0] == (byte)PgBackendMessageType.DataRow)
-        {
-            var length = BinaryPrimitives.ReadInt32BigEndian(following[1..]);
-            if (length < 4 || length > following.Length - 1
-                || !plan.Prefetch(following.Slice(5, length - 4), _pseudonyms))
-            {
-                break;
-            }
-
-            following = following[(1 + length)..];
-        }
-
-        plan.ComputeBatch(_pseudonyms);
-        return _pseudonyms;
     }
 
     /// <summary>The plan for the rows arriving now: the simple query's current result, or the executing portal's.</summary>

@@ -45,7 +45,6 @@ internal sealed partial class PgResultMasking : IDisposable
     private readonly ArrayBufferWriter<byte> _frontendBuffer = new(256);
     private PgCopyRowRewriter? _copyRewriter;
     private PgCopyFieldMasker? _copyMasker;
-    private readonly PseudonymBatch? _pseudonyms = PseudonymBatch.IsSupported ? new() : null;
 
     public PgResultMasking(MaskingScope scope, PgCatalog catalog)
     {

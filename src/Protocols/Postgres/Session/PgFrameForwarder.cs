@@ -48,9 +48,7 @@ internal static class PgFrameForwarder
             ReadOnlySpan<byte> replacement = default;
             try
             {
-                outcome = fromClient
-                    ? inspector.Frontend(span, out replacement)
-                    : inspector.Backend(span, out replacement, Following(remaining, frameLength));
+                outcome = fromClient ? inspector.Frontend(span, out replacement) : inspector.Backend(span, out replacement);
             }
             catch (PgProtocolException e)
             {
@@ -86,13 +84,6 @@ internal static class PgFrameForwarder
         consumed = remaining.Start;
         WriteRun(buffer, runStart, consumed, to);
         return outcome;
-    }
-
-    /// <summary>What the first segment holds after the frame: masking hashes the next rows' pseudonyms early.</summary>
-    private static ReadOnlySpan<byte> Following(in ReadOnlySequence<byte> remaining, int frameLength)
-    {
-        var first = remaining.FirstSpan;
-        return first.Length > frameLength ? first[frameLength..] : default;
     }
 
     private static void WriteRun(in ReadOnlySequence<byte> buffer, SequencePosition start, SequencePosition end,

@@ -230,10 +230,7 @@ internal sealed class PgSessionInspector
     }
 
     /// <summary>Records what the client receives: result columns, rows within the budget, completions, errors.</summary>
-    /// <remarks><paramref name="following"/> is what the read buffer holds after the message, when the relay
-    /// has it: masking may look ahead at the next rows (see <see cref="PgResultMasking.Backend"/>).</remarks>
-    public PgRelayOutcome Backend(scoped ReadOnlySpan<byte> original, out ReadOnlySpan<byte> replacement,
-        scoped ReadOnlySpan<byte> following = default)
+    public PgRelayOutcome Backend(scoped ReadOnlySpan<byte> original, out ReadOnlySpan<byte> replacement)
     {
         replacement = default;
         var type = (PgBackendMessageType)original[0];
@@ -258,7 +255,7 @@ internal sealed class PgSessionInspector
             PgRelayOutcome masking;
             try
             {
-                masking = _masking.Backend(original, out replacement, following);
+                masking = _masking.Backend(original, out replacement);
             }
             catch (Exception e) when (e is MaskingException or PgCatalogException)
             {
