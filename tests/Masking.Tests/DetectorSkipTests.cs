@@ -24,14 +24,24 @@ public sealed class DetectorSkipTests
         { DetectorKind.Email, "a@b.co" },
     };
 
+    /// <summary>The positive samples of every detector, less those already among the shortest values.</summary>
     public static TheoryData<DetectorKind, string> Samples()
     {
+        var shortest = new HashSet<(DetectorKind, string)>();
+        foreach (var row in Shortest())
+        {
+            shortest.Add(((DetectorKind)row[0]!, (string)row[1]!));
+        }
+
         var data = new TheoryData<DetectorKind, string>();
         foreach ((DetectorKind kind, string[] values) in DetectorSamples.Positives)
         {
             foreach (string value in values)
             {
-                data.Add(kind, value);
+                if (!shortest.Contains((kind, value)))
+                {
+                    data.Add(kind, value);
+                }
             }
         }
 
