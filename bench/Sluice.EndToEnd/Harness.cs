@@ -31,48 +31,60 @@ internal sealed class Harness(HarnessOptions options, TextWriter progress)
             Say($"generating {options.Rows:N0} rows of people and pgbench scale {options.PgbenchScale}");
             cluster.Load(options.Rows, options.PgbenchScale);
 
-            var direct = new BenchPath("direct", "direct", cluster.Endpoint, null);
-            var pgbouncer = await Pgbouncer.StartAsync(work, cluster, options.IdleConnections);
-            processes.Add(pgbouncer.Proxy!);
-            var haproxy = await Haproxy.StartAsync(work, cluster, options.IdleConnections);
-            processes.Add(haproxy.Proxy!);
-            List<BenchPath> paths = [direct, pgbouncer, haproxy];
-            foreach (var variant in Enum.GetValues<SluiceVariant>())
-            {
-                var sluice = await SluiceGateway.StartAsync(options.SluiceBinary, work, cluster, variant);
-                processes.Add(sluice.Proxy!);
-                paths.Add(sluice);
-            }
-
+            var paths = await StartPathsAsync(work, cluster, processes);
             await ConfigurationCheck.VerifyAsync(paths, cluster, cancellationToken);
             Say("checked: the masking paths mask the three columns, the guardrail path refuses DDL");
             await MeasureStartupAsync(work, cluster, cancellationToken);
+            await MeasureRoundsAsync(paths, cluster, work, cancellationToken);
 
-            // Idle connections first, while each proxy's heap is fresh: later, memory freed by the bulk cases would
-            // be reused by new connections and hide their cost.
-            foreach (var path in paths.Where(p => p.Proxy is not null))
+            // Idle connections on freshly started proxies: in a process that has already carried bulk results,
+            // new connections would reuse memory those freed and hide their own cost.
+            StopAll(processes);
+            var fresh = await StartPathsAsync(work, cluster, processes);
+            foreach (var path in fresh.Where(p => p.Proxy is not null))
             {
                 var idle = await IdleCase.RunAsync(path, cluster, options.IdleConnections, cancellationToken);
                 Record(idle, $"{idle.RssPerConnectionBytes / 1024:F1} KiB per idle connection");
             }
 
-            await MeasureRoundsAsync(paths, cluster, work, cancellationToken);
-
             return new RunReport(options, started, DateTimeOffset.UtcNow, MachineDescription.Read(), paths, _samples);
         }
         finally
         {
-            foreach (var process in Enumerable.Reverse(processes))
-            {
-                process.Dispose();
-            }
-
+            StopAll(processes);
             cluster?.Dispose();
             if (!options.KeepWorkDirectory)
             {
                 Directory.Delete(work, recursive: true);
             }
         }
+    }
+
+    private async Task<List<BenchPath>> StartPathsAsync(string work, PostgresCluster cluster, List<IDisposable> processes)
+    {
+        var pgbouncer = await Pgbouncer.StartAsync(work, cluster, options.IdleConnections);
+        processes.Add(pgbouncer.Proxy!);
+        var haproxy = await Haproxy.StartAsync(work, cluster, options.IdleConnections);
+        processes.Add(haproxy.Proxy!);
+        List<BenchPath> paths = [new BenchPath("direct", "direct", cluster.Endpoint, null), pgbouncer, haproxy];
+        foreach (var variant in Enum.GetValues<SluiceVariant>())
+        {
+            var sluice = await SluiceGateway.StartAsync(options.SluiceBinary, work, cluster, variant);
+            processes.Add(sluice.Proxy!);
+            paths.Add(sluice);
+        }
+
+        return paths;
+    }
+
+    private static void StopAll(List<IDisposable> processes)
+    {
+        foreach (var process in Enumerable.Reverse(processes))
+        {
+            process.Dispose();
+        }
+
+        processes.Clear();
     }
 
     private async Task MeasureStartupAsync(string work, PostgresCluster cluster, CancellationToken cancellationToken)
