@@ -28,8 +28,9 @@ internal static class VerifyCommand
                 var verification = RecordingVerifier.Verify(file.FullName);
                 var label = verification.Status switch
                 {
-                    VerificationStatus.Intact => "OK",
-                    VerificationStatus.IntactButTruncated => "OK (truncated)",
+                    VerificationStatus.Intact when verification.HasSessionEnd => "OK",
+                    VerificationStatus.Intact => "OK (not closed)",
+                    VerificationStatus.IntactButTruncated => "OK (truncated, not closed)",
                     _ => "CORRUPT",
                 };
                 Console.WriteLine(
