@@ -30,6 +30,9 @@ internal sealed partial class NativeGateway : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The gateway's process id, to read its memory use from /proc.</summary>
+    public int ProcessId => _process.Id;
+
     public string RecordingsDirectory => Path.Combine(Directory, "data", "recordings");
 
     public static string? FindBinary()
@@ -52,7 +55,8 @@ internal sealed partial class NativeGateway : IAsyncDisposable
         }
     }
 
-    public static async Task<NativeGateway> StartAsync(string binary, PostgresFixture postgres)
+    /// <param name="flushInterval">The recording flush interval; short by default so tests need not wait.</param>
+    public static async Task<NativeGateway> StartAsync(string binary, PostgresFixture postgres, string flushInterval = "200ms")
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("sluice-native-").FullName;
         var configPath = Path.Combine(directory, "sluice.yaml");
@@ -78,7 +82,7 @@ internal sealed partial class NativeGateway : IAsyncDisposable
               - connections: [demo]
                 groups: [demo]
             recording:
-              flush_interval: 200ms
+              flush_interval: {{flushInterval}}
             """);
 
         var start = new ProcessStartInfo(binary)
