@@ -13,23 +13,14 @@ namespace Sluice.IntegrationTests.Native;
 [Collection("postgres")]
 public sealed class NativeFaultTests(PostgresFixture postgres, ITestOutputHelper output)
 {
-    private static string RequireBinary()
-    {
-        var binary = NativeGateway.FindBinary();
-        Skip.If(binary is null, "no native binary: ./test.sh publishes one (or set SLUICE_NATIVE_BINARY)");
-        return binary!;
-    }
-
     private static async Task<NpgsqlConnection> OpenAsync(NativeGateway gateway, string subject)
     {
-        var token = await gateway.RunCommandAsync("token", "--config", gateway.ConfigPath, "--subject", subject, "--group", "demo");
-        Assert.Equal(0, token.ExitCode);
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
             Port = gateway.Port,
             Username = "native-fault-test",
-            Password = token.StandardOutput.Trim(),
+            Password = await gateway.MintAsync(subject),
             Database = "demo",
             SslMode = SslMode.Require,
             Pooling = false,
@@ -42,7 +33,7 @@ public sealed class NativeFaultTests(PostgresFixture postgres, ITestOutputHelper
     [SkippableFact]
     public async Task GatewaySigkilledMidSession_RecordingHoldsWhatWasFlushed_AndTheToolsSayItWasNotClosed()
     {
-        await using var gateway = await NativeGateway.StartAsync(RequireBinary(), postgres, flushInterval: "1s");
+        await using var gateway = await NativeGateway.StartAsync(NativeGateway.RequireBinary(), postgres, flushInterval: "1s");
         var connection = await OpenAsync(gateway, "sigkill-agent");
         for (var i = 1; i <= 3; i++)
         {
@@ -87,7 +78,7 @@ public sealed class NativeFaultTests(PostgresFixture postgres, ITestOutputHelper
     public async Task ClientThatStopsReading_GatewayMemoryStopsGrowing_AndOtherSessionsStayResponsive()
     {
         const long ResultBytes = 1_000_000L * 1_000;
-        await using var gateway = await NativeGateway.StartAsync(RequireBinary(), postgres);
+        await using var gateway = await NativeGateway.StartAsync(NativeGateway.RequireBinary(), postgres);
         await using var other = await OpenAsync(gateway, "responsive-agent");
         var stalled = await OpenAsync(gateway, "stalled-reader");
         var backend = stalled.ProcessID;

@@ -35,6 +35,22 @@ internal sealed partial class NativeGateway : IAsyncDisposable
 
     public string RecordingsDirectory => Path.Combine(Directory, "data", "recordings");
 
+    /// <summary>The published binary, or a skip of the calling test when there is none.</summary>
+    public static string RequireBinary()
+    {
+        var binary = FindBinary();
+        Skip.If(binary is null, "no native binary: ./test.sh publishes one (or set SLUICE_NATIVE_BINARY)");
+        return binary!;
+    }
+
+    /// <summary>Mints a development token for <paramref name="subject"/> in group demo with <c>sluice token</c>.</summary>
+    public async Task<string> MintAsync(string subject)
+    {
+        var token = await RunCommandAsync("token", "--config", ConfigPath, "--subject", subject, "--group", "demo");
+        Assert.Equal(0, token.ExitCode);
+        return token.StandardOutput.Trim();
+    }
+
     public static string? FindBinary()
     {
         var configured = Environment.GetEnvironmentVariable("SLUICE_NATIVE_BINARY");

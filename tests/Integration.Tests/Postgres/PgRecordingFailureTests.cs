@@ -149,7 +149,7 @@ public sealed class PgRecordingFailureTests(PostgresFixture postgres)
         {
             for (var i = 0; i < 5; i++)
             {
-                Assert.Equal(2000, await CountRowsAsync(connection, BigResult));
+                Assert.Equal(2000, await connection.CountRowsAsync(BigResult));
             }
         }
 
@@ -209,11 +209,11 @@ public sealed class PgRecordingFailureTests(PostgresFixture postgres)
         {
             Assert.Equal(1, await new NpgsqlCommand("SELECT 1", connection).ExecuteScalarAsync());
             setup.Disk.Fill();
-            Assert.Equal(2000, await CountRowsAsync(connection, BigResult));
+            Assert.Equal(2000, await connection.CountRowsAsync(BigResult));
             Assert.Single(await WaitForAuditAsync(gateway, "recording.failed", "carry-on-agent"));
             for (var i = 0; i < 5; i++)
             {
-                Assert.Equal(2000, await CountRowsAsync(connection, BigResult));
+                Assert.Equal(2000, await connection.CountRowsAsync(BigResult));
             }
         }
 
@@ -238,18 +238,6 @@ public sealed class PgRecordingFailureTests(PostgresFixture postgres)
         }
     }
 
-    private static async Task<int> CountRowsAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var reader = await new NpgsqlCommand(sql, connection).ExecuteReaderAsync();
-        var rows = 0;
-        while (await reader.ReadAsync())
-        {
-            rows++;
-        }
-
-        return rows;
-    }
-
     /// <summary>
     /// Keeps the session busy until the gateway ends it: the recorder fails on its next flush, which comes within
     /// the flush interval of the first statement after the disk filled.
@@ -261,7 +249,7 @@ public sealed class PgRecordingFailureTests(PostgresFixture postgres)
         {
             try
             {
-                await CountRowsAsync(connection, BigResult);
+                await connection.CountRowsAsync(BigResult);
             }
             catch (PostgresException e)
             {

@@ -33,17 +33,9 @@ public sealed class PgUpstreamLossTests(PostgresFixture postgres)
     public async Task BackendKilledWithoutAWord_TellsTheClient08006()
     {
         await using var server = await PostgresServer.StartAsync();
-        var password = "pw-" + Guid.NewGuid().ToString("N");
-        await server.CreateRoleAsync(PostgresFixture.UpstreamUser, password);
-        await server.CreateDatabaseAsync("demo", PostgresFixture.UpstreamUser);
-
-        await using var gateway = await GatewayHarness.StartAsync(server.Port, password);
+        await using var gateway = await StartOwnGatewayAsync(server);
         await using var connection = await gateway.OpenAsync(gateway.MintDevToken("killed", "demo"));
-        var backend = connection.ProcessID.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using (var kill = Process.Start("kill", ["-KILL", backend]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await KillAsync(connection.ProcessID);
 
         var error = await Assert.ThrowsAsync<PostgresException>(() => new NpgsqlCommand("SELECT 1", connection).ExecuteScalarAsync());
         Assert.Equal("08006", error.SqlState);
@@ -58,21 +50,10 @@ public sealed class PgUpstreamLossTests(PostgresFixture postgres)
     [Fact]
     public async Task BackendKilledMidResult_TheClientGetsAnError_NotATruncatedSuccess_AndTheRecordingIsClosed()
     {
-        // A SIGKILLed backend makes the postmaster restart every backend, so this one has its own server.
         await using var server = await PostgresServer.StartAsync();
-        var password = "pw-" + Guid.NewGuid().ToString("N");
-        await server.CreateRoleAsync(PostgresFixture.UpstreamUser, password);
-        await server.CreateDatabaseAsync("demo", PostgresFixture.UpstreamUser);
-
-        await using var gateway = await GatewayHarness.StartAsync(server.Port, password);
+        await using var gateway = await StartOwnGatewayAsync(server);
         await using var connection = await gateway.OpenAsync(gateway.MintDevToken("killed-mid-result", "demo"));
-        var backend = connection.ProcessID.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-        var (rows, error) = await ReadUntilFailureAsync(connection, afterRows: 10_000, async () =>
-        {
-            using var kill = Process.Start("kill", ["-KILL", backend])!;
-            await kill.WaitForExitAsync();
-        });
+        var (rows, error) = await ReadUntilFailureAsync(connection, afterRows: 10_000, () => KillAsync(connection.ProcessID));
 
         Assert.InRange(rows, 10_000, 4_999_999);
         var postgresError = Assert.IsType<PostgresException>(error);
@@ -114,6 +95,24 @@ public sealed class PgUpstreamLossTests(PostgresFixture postgres)
         var verification = RecordingVerifier.Verify(recording.Path);
         Assert.Equal(VerificationStatus.Intact, verification.Status);
         Assert.True(verification.HasSessionEnd);
+    }
+
+    /// <summary>
+    /// A gateway in front of a server of the test's own with the demo role and database: a SIGKILLed backend makes
+    /// the postmaster restart every backend, which must not hit the other tests' sessions.
+    /// </summary>
+    private static async Task<GatewayHarness> StartOwnGatewayAsync(PostgresServer server)
+    {
+        var password = "pw-" + Guid.NewGuid().ToString("N");
+        await server.CreateRoleAsync(PostgresFixture.UpstreamUser, password);
+        await server.CreateDatabaseAsync("demo", PostgresFixture.UpstreamUser);
+        return await GatewayHarness.StartAsync(server.Port, password);
+    }
+
+    private static async Task KillAsync(int pid)
+    {
+        using var kill = Process.Start("kill", ["-KILL", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
     }
 
     /// <summary>

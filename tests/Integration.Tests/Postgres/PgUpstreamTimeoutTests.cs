@@ -51,6 +51,25 @@ public sealed class PgUpstreamTimeoutTests
         return lines[0];
     }
 
+    /// <summary>
+    /// Logs in through a gateway whose demo upstream is <paramref name="port"/> with a 2 s connect_timeout, and
+    /// checks the client hears 08001 "did not answer in time" after it, and the log says which step stalled.
+    /// </summary>
+    private static async Task AssertGivenUpAfterConnectTimeoutAsync(int port, string step)
+    {
+        var logs = new ListLogger();
+        await using var gateway = await StartAsync(port, logs);
+        var (error, elapsed) = await OpenFailsAsync(gateway);
+
+        Assert.Equal("08001", error.SqlState);
+        Assert.Equal("the database of connection \"demo\" did not answer in time", error.MessageText);
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(20));
+        AssertNothingLeaks(error, port);
+        var line = UpstreamLogLine(logs);
+        Assert.Contains($"did not answer within 2 s (could not {step})", line.Message, StringComparison.Ordinal);
+        Assert.Contains("connect_timeout", line.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ClosedPort_IsRefusedPromptlyWith08001_NamingTheConnection()
     {
@@ -98,17 +117,7 @@ public sealed class PgUpstreamTimeoutTests
 
         try
         {
-            var logs = new ListLogger();
-            await using var gateway = await StartAsync(port, logs);
-            var (error, elapsed) = await OpenFailsAsync(gateway);
-
-            Assert.Equal("08001", error.SqlState);
-            Assert.Equal("the database of connection \"demo\" did not answer in time", error.MessageText);
-            Assert.InRange(elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(20));
-            AssertNothingLeaks(error, port);
-            var line = UpstreamLogLine(logs);
-            Assert.Contains("did not answer within 2 s (could not log in)", line.Message, StringComparison.Ordinal);
-            Assert.Contains("connect_timeout", line.Message, StringComparison.Ordinal);
+            await AssertGivenUpAfterConnectTimeoutAsync(port, "log in");
             Assert.NotEmpty(accepted);
         }
         finally
@@ -148,15 +157,7 @@ public sealed class PgUpstreamTimeoutTests
 
             Assert.True(fillers.Count < 64, "the listen queue never filled up");
 
-            var logs = new ListLogger();
-            await using var gateway = await StartAsync(port, logs);
-            var (error, elapsed) = await OpenFailsAsync(gateway);
-
-            Assert.Equal("08001", error.SqlState);
-            Assert.Equal("the database of connection \"demo\" did not answer in time", error.MessageText);
-            Assert.InRange(elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(20));
-            var line = UpstreamLogLine(logs);
-            Assert.Contains("did not answer within 2 s (could not connect)", line.Message, StringComparison.Ordinal);
+            await AssertGivenUpAfterConnectTimeoutAsync(port, "connect");
         }
         finally
         {
