@@ -9,7 +9,7 @@ public static class AuditEvents
 {
     public static void SessionStarted(
         this AuditLog log, string sessionId, Principal principal, string listener, string connection,
-        string clientAddress, string? clientUser, string recordingPath)
+        string clientAddress, string? clientUser, string? recordingPath)
     {
         log.Write("session.start", w =>
         {
@@ -38,6 +38,25 @@ public static class AuditEvents
             w.WriteNumber("bytes_to_client", bytesToClient);
             w.WriteNumber("masked_values", maskedValues);
             w.WriteString("recording_sha256", recordingHash);
+        });
+    }
+
+    /// <summary>
+    /// A session's recording could not be created or written; <paramref name="action"/> says what became of the
+    /// session (refused, ended, or continued unrecorded), as the <c>recording.on_failure</c> setting decides.
+    /// </summary>
+    public static void RecordingFailed(
+        this AuditLog log, string sessionId, string subject, string connection, string failure, string error,
+        string action)
+    {
+        log.Write("recording.failed", w =>
+        {
+            w.WriteString("session", sessionId);
+            w.WriteString("subject", subject);
+            w.WriteString("connection", connection);
+            w.WriteString("failure", failure);
+            w.WriteString("error", error);
+            w.WriteString("action", action);
         });
     }
 

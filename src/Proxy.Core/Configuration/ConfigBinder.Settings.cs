@@ -7,7 +7,7 @@ internal sealed partial class ConfigBinder
     private static readonly string[] AccessKeys = ["connections", "identities", "groups"];
 
     private static readonly string[] RecordingKeys =
-        ["row_bytes_per_statement", "bind_parameters", "flush_interval", "zstd_level"];
+        ["row_bytes_per_statement", "bind_parameters", "flush_interval", "zstd_level", "on_failure"];
 
     private static readonly string[] AuditKeys = ["path"];
 
@@ -56,6 +56,21 @@ internal sealed partial class ConfigBinder
             BindParameters = map.Bool("bind_parameters", defaults.BindParameters),
             FlushInterval = map.Duration("flush_interval", defaults.FlushInterval),
             ZstdLevel = map.Int("zstd_level", defaults.ZstdLevel, 1, 19),
+            OnFailure = map.Find("on_failure") is { } onFailure ? ReadRecordingFailurePolicy(onFailure) : defaults.OnFailure,
+        };
+    }
+
+    private RecordingFailurePolicy ReadRecordingFailurePolicy(YamlNode node)
+    {
+        var text = ScalarText(node, "on_failure");
+        return text switch
+        {
+            "refuse" => RecordingFailurePolicy.Refuse,
+            "continue" => RecordingFailurePolicy.Continue,
+            _ => throw Error(
+                node,
+                $"'on_failure' must be refuse (end sessions that cannot be recorded) or continue (let them run " +
+                $"unrecorded), not '{text}'"),
         };
     }
 

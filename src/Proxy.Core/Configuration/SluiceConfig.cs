@@ -125,6 +125,10 @@ public sealed class UpstreamConfig
     /// <summary>PEM bundle of trusted roots for <see cref="UpstreamTlsMode.VerifyFull"/>; system roots when null.</summary>
     public string? CaFile { get; init; }
 
+    /// <summary>
+    /// Longest time for reaching the upstream and logging in to it (TCP connect, TLS and authentication
+    /// together), like libpq's <c>connect_timeout</c>.
+    /// </summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }
 
@@ -205,6 +209,19 @@ public sealed class RecordingConfig
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     public int ZstdLevel { get; init; } = 3;
+
+    /// <summary>What happens to a session whose recording cannot be created or written.</summary>
+    public RecordingFailurePolicy OnFailure { get; init; } = RecordingFailurePolicy.Refuse;
+}
+
+/// <summary>What the gateway does when a session's recording cannot be created or written (disk full, read-only).</summary>
+public enum RecordingFailurePolicy
+{
+    /// <summary>Fail closed: a new session is refused and a running one is ended, so nothing runs unrecorded.</summary>
+    Refuse,
+
+    /// <summary>The session carries on unrecorded; an audit event and a warning say so.</summary>
+    Continue,
 }
 
 public sealed class AuditConfig

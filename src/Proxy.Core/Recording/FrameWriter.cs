@@ -35,8 +35,23 @@ internal sealed class FrameWriter : IDisposable
         }
         catch
         {
+            // The file is ours (CreateNew) but holds less than a header: leave no stub that looks like a recording.
             Dispose();
+            TryDelete(path);
             throw;
+        }
+    }
+
+    /// <summary>Removes a recording that could not even be started; a failure to do so changes nothing.</summary>
+    internal static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only or failing disk may refuse this too; the summary and verifier skip such stubs.
         }
     }
 

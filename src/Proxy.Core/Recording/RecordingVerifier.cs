@@ -5,6 +5,14 @@ namespace Sluice.Core.Recording;
 /// <summary>Proves a recording is whole and untouched, or says where it is not.</summary>
 public static class RecordingVerifier
 {
+    /// <summary>
+    /// Said of a recording without its session end, which a gateway writes when it finalises a session: it was
+    /// killed or crashed (or the session is still running), and everything after the last flush is missing.
+    /// </summary>
+    public const string NoClosingFrame =
+        "ended without a closing frame: no session end was recorded, so the gateway stopped without finalising " +
+        "this recording (killed or crashed) or the session is still open; events after the last flush are missing";
+
     private const string PartialTail = "the rest is a partial frame, as left by a crash";
 
     /// <summary>
@@ -37,9 +45,7 @@ public static class RecordingVerifier
 
         string counts = string.Create(
             CultureInfo.InvariantCulture, $"{scanner.Frames} frames, {walker.TotalEvents} events");
-        string ending = endReason is null
-            ? "no session end (recording not closed)"
-            : $"session ended: {endReason}";
+        string ending = endReason is null ? NoClosingFrame : $"session ended: {endReason}";
         string message = status switch
         {
             VerificationStatus.Intact => $"intact: {counts}, {ending}",

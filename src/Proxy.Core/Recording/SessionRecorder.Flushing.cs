@@ -5,7 +5,8 @@ namespace Sluice.Core.Recording;
 /// <summary>The flusher and completion half of <see cref="SessionRecorder"/>.</summary>
 public sealed partial class SessionRecorder
 {
-    private readonly FrameWriter _writer;
+    private readonly FrameWriter? _writer;
+    private readonly TaskCompletionSource<Exception> _faulted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly EventBuffer _flushing = new(InitialBufferBytes);
 
     // Serialises frame writing between the flusher, Flush() and completion; appends never take it.
@@ -21,6 +22,15 @@ public sealed partial class SessionRecorder
 
     /// <summary>The disk error that stopped recording, if any; events after it are lost.</summary>
     public Exception? Fault => Volatile.Read(ref _fault);
+
+    /// <summary>
+    /// Completes with the disk error when recording stops because of one, so a session can end at once
+    /// instead of at its next message; never completes for a recorder that does not fail.
+    /// </summary>
+    public Task<Exception> Faulted => _faulted.Task;
+
+    /// <summary>Whether this recorder writes a file (false for <see cref="Unrecorded"/>).</summary>
+    public bool IsRecording => _writer is not null;
 
     /// <summary>Hash of the last frame, in lower-case hex, once the recorder has completed.</summary>
     public string? FinalHashHex { get; private set; }
@@ -71,9 +81,9 @@ public sealed partial class SessionRecorder
         FlushPending();
         lock (_writeLock)
         {
-            FinalHashHex = _writer.LastHashHex;
+            FinalHashHex = _writer?.LastHashHex;
             _writerClosed = true;
-            _writer.Dispose();
+            _writer?.Dispose();
             _flushing.Dispose();
         }
 
@@ -124,7 +134,7 @@ public sealed partial class SessionRecorder
             {
                 try
                 {
-                    _writer.Write(_flushing.WrittenSpan);
+                    _writer!.Write(_flushing.WrittenSpan);
                 }
 #pragma warning disable CA1031 // Any writer failure must stop recording, never crash the relay.
                 catch (Exception ex)
@@ -135,6 +145,8 @@ public sealed partial class SessionRecorder
                     {
                         _closed = true;
                     }
+
+                    _faulted.TrySetResult(ex);
                 }
             }
 

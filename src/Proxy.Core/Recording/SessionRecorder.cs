@@ -55,7 +55,7 @@ public sealed partial class SessionRecorder : IAsyncDisposable
             FlushPending();
             if (_fault is not null)
             {
-                throw new IOException($"Cannot write recording {path}.", _fault);
+                throw new IOException($"Cannot write recording {path}: {_fault.Message}", _fault);
             }
         }
         catch
@@ -63,10 +63,36 @@ public sealed partial class SessionRecorder : IAsyncDisposable
             _writer.Dispose();
             _active.Dispose();
             _flushing.Dispose();
+            FrameWriter.TryDelete(path);
             throw;
         }
 
         _flusher = Task.Run(RunFlusherAsync);
+    }
+
+    /// <summary>A recorder that records nothing, for a session allowed to run although its recording failed.</summary>
+    private SessionRecorder(string sessionId, string path, RecordingOptions options, Exception reason)
+    {
+        _options = options;
+        SessionId = sessionId;
+        FilePath = path;
+        _fault = reason;
+        _faulted.TrySetResult(reason);
+        _closed = true;
+        _writerClosed = true;
+        _flusher = Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A recorder for a session that runs unrecorded because its recording could not be created
+    /// (<paramref name="reason"/>): every call is accepted and ignored, and <see cref="Fault"/> says why.
+    /// </summary>
+    public static SessionRecorder Unrecorded(string sessionId, string intendedPath, RecordingOptions options, Exception reason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(reason);
+        return new SessionRecorder(sessionId, intendedPath, options, reason);
     }
 
     public string SessionId { get; }

@@ -26,10 +26,13 @@ internal static class VerifyCommand
                 }
 
                 var verification = RecordingVerifier.Verify(file.FullName);
-                var label = verification.Status switch
+                // "not closed": the recording lacks the session end a gateway writes when it finalises a session.
+                var label = (verification.Status, verification.HasSessionEnd) switch
                 {
-                    VerificationStatus.Intact => "OK",
-                    VerificationStatus.IntactButTruncated => "OK (truncated)",
+                    (VerificationStatus.Intact, true) => "OK",
+                    (VerificationStatus.Intact, false) => "OK (not closed)",
+                    (VerificationStatus.IntactButTruncated, true) => "OK (truncated)",
+                    (VerificationStatus.IntactButTruncated, false) => "OK (truncated, not closed)",
                     _ => "CORRUPT",
                 };
                 Console.WriteLine(

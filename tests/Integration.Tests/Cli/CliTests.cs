@@ -141,6 +141,7 @@ public sealed class CliTests(PostgresFixture postgres) : IDisposable
         await File.WriteAllBytesAsync(truncated, bytes.AsSpan(0, bytes.Length - 10).ToArray());
         var cut = await SluiceCli.RunAsync("verify", truncated);
         Assert.Equal(0, cut.ExitCode);
-        Assert.Contains("OK (truncated)", cut.Output, StringComparison.Ordinal);
+        Assert.Contains("OK (truncated, not closed)", cut.Output, StringComparison.Ordinal);
+        Assert.Contains("ended without a closing frame", cut.Output, StringComparison.Ordinal);
     }
 }

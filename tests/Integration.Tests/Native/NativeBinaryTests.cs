@@ -10,20 +10,6 @@ namespace Sluice.IntegrationTests.Native;
 [Collection("postgres")]
 public sealed class NativeBinaryTests(PostgresFixture postgres)
 {
-    private static string RequireBinary()
-    {
-        var binary = NativeGateway.FindBinary();
-        Skip.If(binary is null, "no native binary: ./test.sh publishes one (or set SLUICE_NATIVE_BINARY)");
-        return binary!;
-    }
-
-    private static async Task<string> MintAsync(NativeGateway gateway, string subject)
-    {
-        var token = await gateway.RunCommandAsync("token", "--config", gateway.ConfigPath, "--subject", subject, "--group", "demo");
-        Assert.Equal(0, token.ExitCode);
-        return token.StandardOutput.Trim();
-    }
-
     private static NpgsqlConnection Connect(NativeGateway gateway, string token) => new(new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
@@ -38,8 +24,8 @@ public sealed class NativeBinaryTests(PostgresFixture postgres)
     [SkippableFact]
     public async Task NativeGateway_ServesTlsSessions_RecordsThem_AndStopsCleanlyOnSigterm()
     {
-        await using var gateway = await NativeGateway.StartAsync(RequireBinary(), postgres);
-        await using (var connection = Connect(gateway, await MintAsync(gateway, "native-agent")))
+        await using var gateway = await NativeGateway.StartAsync(NativeGateway.RequireBinary(), postgres);
+        await using (var connection = Connect(gateway, await gateway.MintAsync("native-agent")))
         {
             await connection.OpenAsync();
             var email = await new NpgsqlCommand("SELECT email FROM customers WHERE id = 3", connection).ExecuteScalarAsync();
@@ -68,8 +54,8 @@ public sealed class NativeBinaryTests(PostgresFixture postgres)
     [SkippableFact]
     public async Task GatewayKilledMidSession_LeavesARecordingThatVerifiesAndReplaysUpToItsLastFlush()
     {
-        await using var gateway = await NativeGateway.StartAsync(RequireBinary(), postgres);
-        var connection = Connect(gateway, await MintAsync(gateway, "crash-agent"));
+        await using var gateway = await NativeGateway.StartAsync(NativeGateway.RequireBinary(), postgres);
+        var connection = Connect(gateway, await gateway.MintAsync("crash-agent"));
         await connection.OpenAsync();
         await new NpgsqlCommand("SELECT 'before the crash'", connection).ExecuteScalarAsync();
         await Task.Delay(TimeSpan.FromSeconds(1)); // several flush intervals

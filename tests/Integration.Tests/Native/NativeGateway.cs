@@ -30,7 +30,26 @@ internal sealed partial class NativeGateway : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The gateway's process id, to read its memory use from /proc.</summary>
+    public int ProcessId => _process.Id;
+
     public string RecordingsDirectory => Path.Combine(Directory, "data", "recordings");
+
+    /// <summary>The published binary, or a skip of the calling test when there is none.</summary>
+    public static string RequireBinary()
+    {
+        var binary = FindBinary();
+        Skip.If(binary is null, "no native binary: ./test.sh publishes one (or set SLUICE_NATIVE_BINARY)");
+        return binary!;
+    }
+
+    /// <summary>Mints a development token for <paramref name="subject"/> in group demo with <c>sluice token</c>.</summary>
+    public async Task<string> MintAsync(string subject)
+    {
+        var token = await RunCommandAsync("token", "--config", ConfigPath, "--subject", subject, "--group", "demo");
+        Assert.Equal(0, token.ExitCode);
+        return token.StandardOutput.Trim();
+    }
 
     public static string? FindBinary()
     {
@@ -52,7 +71,8 @@ internal sealed partial class NativeGateway : IAsyncDisposable
         }
     }
 
-    public static async Task<NativeGateway> StartAsync(string binary, PostgresFixture postgres)
+    /// <param name="flushInterval">The recording flush interval; short by default so tests need not wait.</param>
+    public static async Task<NativeGateway> StartAsync(string binary, PostgresFixture postgres, string flushInterval = "200ms")
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("sluice-native-").FullName;
         var configPath = Path.Combine(directory, "sluice.yaml");
@@ -78,7 +98,7 @@ internal sealed partial class NativeGateway : IAsyncDisposable
               - connections: [demo]
                 groups: [demo]
             recording:
-              flush_interval: 200ms
+              flush_interval: {{flushInterval}}
             """);
 
         var start = new ProcessStartInfo(binary)

@@ -5,6 +5,7 @@ using Sluice.Core.Configuration;
 using Sluice.Core.Identity;
 using Sluice.Core.Recording;
 using Sluice.Host;
+using Sluice.IntegrationTests.Admin;
 using Sluice.IntegrationTests.Infrastructure;
 
 namespace Sluice.IntegrationTests.Postgres;
@@ -31,6 +32,8 @@ internal sealed class GatewayHarness : IAsyncDisposable
     public string DataDirectory { get; }
 
     public string ConfigPath { get; private init; } = "";
+
+    private bool VerifyRecordingsOnDispose { get; init; } = true;
 
     public TestIssuer Issuer { get; }
 
@@ -101,6 +104,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
               flush_interval: 200ms
               bind_parameters: {(options.RecordBindParameters ? "true" : "false")}
               row_bytes_per_statement: {options.RowBytesPerStatement}
+            {options.RecordingYaml}
             {options.MaskingYaml}
             {options.PolicyYaml}
             {options.ApprovalsYaml}
@@ -111,9 +115,20 @@ internal sealed class GatewayHarness : IAsyncDisposable
         var configPath = Path.Combine(directory, "sluice.yaml");
         File.WriteAllText(configPath, yaml);
         var config = ConfigLoader.Load(configPath);
-        var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole());
+        var loggers = LoggerFactory.Create(b =>
+        {
+            b.SetMinimumLevel(LogLevel.Warning).AddConsole();
+            if (options.Logs is { } logs)
+            {
+                b.AddProvider(new ListLoggerProvider(logs));
+            }
+        });
         var gateway = Gateway.Start(config, loggers);
-        return Task.FromResult(new GatewayHarness(gateway, loggers, config.DataDirectory, issuer) { ConfigPath = configPath });
+        return Task.FromResult(new GatewayHarness(gateway, loggers, config.DataDirectory, issuer)
+        {
+            ConfigPath = configPath,
+            VerifyRecordingsOnDispose = options.VerifyRecordingsOnDispose,
+        });
     }
 
     public string MintDevToken(string subject = "agent-1", params string[] groups) =>
@@ -169,6 +184,11 @@ internal sealed class GatewayHarness : IAsyncDisposable
     {
         await _gateway.DisposeAsync();
         _loggers.Dispose();
+        if (!VerifyRecordingsOnDispose)
+        {
+            return;
+        }
+
         foreach (var recording in Recordings.List(new RecordingFilter()))
         {
             var verification = RecordingVerifier.Verify(recording.Path);
@@ -214,4 +234,16 @@ internal sealed record HarnessOptions
     public string MaskingYaml { get; init; } = "";
 
     public string RowBytesPerStatement { get; init; } = "1MiB";
+
+    /// <summary>Extra keys under <c>recording:</c>, indented to match.</summary>
+    public string RecordingYaml { get; init; } = "";
+
+    /// <summary>Also collects the gateway's log lines (warning and above) here.</summary>
+    public ListLogger? Logs { get; init; }
+
+    /// <summary>
+    /// Whether stopping the harness checks every recording is whole and closed; off for tests that break the
+    /// recording disk on purpose and check their recordings themselves.
+    /// </summary>
+    public bool VerifyRecordingsOnDispose { get; init; } = true;
 }

@@ -157,9 +157,9 @@ public sealed class PgApprovalTests(PostgresFixture postgres) : IAsyncLifetime
         await using var gateway = await GatewayHarness.StartAsync(postgres, Options());
         var service = gateway.Services.Approvals!;
         await using var connection = await gateway.OpenAsync(gateway.MintDevToken("exporter", "demo"));
-        Assert.Equal(100, await CountRowsAsync(connection, "SELECT * FROM customers LIMIT 100"));
+        Assert.Equal(100, await connection.CountRowsAsync("SELECT * FROM customers LIMIT 100"));
 
-        var export = CountRowsAsync(connection, "SELECT * FROM customers");
+        var export = connection.CountRowsAsync("SELECT * FROM customers");
         var request = await PendingAsync(service, "exporter");
         Assert.Equal("big-exports", request.RuleName);
         await Task.Delay(300);
@@ -176,7 +176,7 @@ public sealed class PgApprovalTests(PostgresFixture postgres) : IAsyncLifetime
         var service = gateway.Services.Approvals!;
         await using var connection = await gateway.OpenAsync(gateway.MintDevToken("exporter", "demo"));
 
-        var export = CountRowsAsync(connection, "SELECT * FROM customers");
+        var export = connection.CountRowsAsync("SELECT * FROM customers");
         service.Deny((await PendingAsync(service, "exporter")).Id, Approver, "too much");
 
         var error = await Assert.ThrowsAsync<PostgresException>(() => export);
@@ -192,27 +192,15 @@ public sealed class PgApprovalTests(PostgresFixture postgres) : IAsyncLifetime
         var service = gateway.Services.Approvals!;
         await using var connection = await gateway.OpenAsync(gateway.MintDevToken("windowed", "demo"));
         const string sql = "SELECT * FROM customers LIMIT 3000";
-        Assert.Equal(3000, await CountRowsAsync(connection, sql));
-        Assert.Equal(3000, await CountRowsAsync(connection, sql));
+        Assert.Equal(3000, await connection.CountRowsAsync(sql));
+        Assert.Equal(3000, await connection.CountRowsAsync(sql));
 
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => CountRowsAsync(connection, sql));
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => connection.CountRowsAsync(sql));
         Assert.Equal("42501", refused.SqlState);
         Assert.Contains("daily-volume", refused.MessageText, StringComparison.Ordinal);
         var ticket = service.List(ApprovalStatus.Pending).Single(r => r.Subject == "windowed");
 
         service.Approve(ticket.Id, Approver, null);
-        Assert.Equal(3000, await CountRowsAsync(connection, sql));
-    }
-
-    private static async Task<int> CountRowsAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var reader = await new NpgsqlCommand(sql, connection).ExecuteReaderAsync();
-        var rows = 0;
-        while (await reader.ReadAsync())
-        {
-            rows++;
-        }
-
-        return rows;
+        Assert.Equal(3000, await connection.CountRowsAsync(sql));
     }
 }

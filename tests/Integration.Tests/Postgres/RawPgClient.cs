@@ -119,6 +119,29 @@ internal sealed class RawPgClient : IAsyncDisposable
         return true;
     }
 
+    /// <summary>Reads and discards until the gateway closes the connection; false if it is still open at the timeout.</summary>
+    public async Task<bool> WaitForCloseAsync(TimeSpan timeout)
+    {
+        var buffer = new byte[1024];
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            while (await _stream.ReadAsync(buffer, deadline.Token) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         _tcp.Dispose();

@@ -180,6 +180,14 @@ public sealed class ConfigLoaderErrorTests
             + ", out of range; use 1 to 19");
 
     [Theory]
+    [InlineData("ignore")]
+    [InlineData("Refuse")]
+    public void Recording_on_failure_must_be_refuse_or_continue(string value) =>
+        Fails(Base + "\nrecording: { on_failure: " + value + " }", 12, 26,
+            "'on_failure' must be refuse (end sessions that cannot be recorded) or continue (let them run unrecorded), "
+            + "not '" + value + "'");
+
+    [Theory]
     [InlineData("512")]
     [InlineData("2GiB")]
     public void Max_message_bytes_out_of_range(string size) =>

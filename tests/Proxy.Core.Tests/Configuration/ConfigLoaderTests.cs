@@ -62,7 +62,8 @@ public sealed class ConfigLoaderTests
             groups: [demo]
           - connections: reports
             groups: etl
-        recording: { row_bytes_per_statement: 64KiB, bind_parameters: true, flush_interval: 2s, zstd_level: 19 }
+        recording: { row_bytes_per_statement: 64KiB, bind_parameters: true, flush_interval: 2s, zstd_level: 19,
+                     on_failure: continue }
         audit: { path: logs/audit.jsonl }
         limits: { max_message_bytes: 1GiB, startup_timeout: 5m }
         """;
@@ -153,6 +154,7 @@ public sealed class ConfigLoaderTests
         Assert.True(config.Recording.BindParameters);
         Assert.Equal(TimeSpan.FromSeconds(2), config.Recording.FlushInterval);
         Assert.Equal(19, config.Recording.ZstdLevel);
+        Assert.Equal(RecordingFailurePolicy.Continue, config.Recording.OnFailure);
         Assert.Equal("/etc/sluice/data/logs/audit.jsonl", config.Audit.Path);
         Assert.Equal(1 << 30, config.Limits.MaxMessageBytes);
         Assert.Equal(TimeSpan.FromMinutes(5), config.Limits.StartupTimeout);
@@ -181,6 +183,7 @@ public sealed class ConfigLoaderTests
         Assert.Empty(config.Access);
         Assert.Equal(1024 * 1024, config.Recording.RowBytesPerStatement);
         Assert.Equal(3, config.Recording.ZstdLevel);
+        Assert.Equal(RecordingFailurePolicy.Refuse, config.Recording.OnFailure);
         Assert.Equal(16 * 1024 * 1024, config.Limits.MaxMessageBytes);
         Assert.Equal(TimeSpan.FromSeconds(15), config.Limits.StartupTimeout);
     }

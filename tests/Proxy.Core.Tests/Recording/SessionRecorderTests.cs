@@ -77,6 +77,7 @@ public sealed class SessionRecorderTests
         Assert.Equal(VerificationStatus.Intact, verdict.Status);
         Assert.False(verdict.HasSessionEnd);
         Assert.Equal(3, verdict.Events);
+        Assert.Contains("ended without a closing frame", verdict.Message, StringComparison.Ordinal);
         var events = RecordingReader.ReadEvents(recorder.FilePath).ToList();
         Assert.Equal("select now()", events.OfType<RequestEvent>().Single().Text);
         var summary = dir.Store.List(new RecordingFilter()).Single();
@@ -188,5 +189,41 @@ public sealed class SessionRecorderTests
         var header = Header();
         await using var first = dir.Store.Create(header, ManualFlush);
         Assert.Throws<IOException>(() => dir.Store.Create(header, ManualFlush));
+    }
+
+    [Fact]
+    public async Task An_unrecorded_recorder_accepts_every_call_writes_nothing_and_says_why()
+    {
+        using var dir = new TempRecordingDirectory();
+        var reason = new IOException("No space left on device", 28);
+        var recorder = SessionRecorder.Unrecorded("s-unrecorded", "", ManualFlush, reason);
+
+        recorder.Request(RequestKind.Query, default, Utf8("select 1"));
+        recorder.Columns([new RecordedColumn("v", "text", false)]);
+        recorder.Row(Cells("1"));
+        recorder.Completed(Utf8("SELECT 1"), 1, 7);
+        recorder.Note("masking", "0 values masked");
+        recorder.Flush();
+        await recorder.CompleteAsync("client disconnected");
+
+        Assert.False(recorder.IsRecording);
+        Assert.Same(reason, recorder.Fault);
+        Assert.Same(reason, await recorder.Faulted.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Null(recorder.FinalHashHex);
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
+    public async Task A_recorder_that_keeps_working_never_reports_a_fault()
+    {
+        using var dir = new TempRecordingDirectory();
+        var recorder = dir.Store.Create(Header(), ManualFlush);
+        recorder.Request(RequestKind.Query, default, Utf8("select 1"));
+        recorder.Flush();
+        await recorder.CompleteAsync("done");
+
+        Assert.True(recorder.IsRecording);
+        Assert.Null(recorder.Fault);
+        Assert.False(recorder.Faulted.IsCompleted);
     }
 }

@@ -54,11 +54,30 @@ internal static partial class PgLog
     [LoggerMessage(1012, LogLevel.Error, "[{SessionId}] session failed unexpectedly")]
     public static partial void SessionCrashed(ILogger logger, Exception exception, string sessionId);
 
-    [LoggerMessage(1013, LogLevel.Warning, "[{SessionId}] recording could not be started: {Reason}")]
-    public static partial void RecordingUnavailable(ILogger logger, string sessionId, string reason);
+    [LoggerMessage(1013, LogLevel.Error,
+        "[{SessionId}] session of {Subject} on connection {Connection} refused: its recording cannot be created " +
+        "({Reason}); free space in or fix the permissions of {Directory}, or set recording.on_failure: continue " +
+        "to let sessions run unrecorded")]
+    public static partial void RecordingUnavailable(
+        ILogger logger, string sessionId, string subject, string connection, string reason, string directory);
 
-    [LoggerMessage(1014, LogLevel.Error, "[{SessionId}] recording failed, ending the session: {Reason}")]
-    public static partial void RecordingFailed(ILogger logger, string sessionId, string reason);
+    [LoggerMessage(1014, LogLevel.Error,
+        "[{SessionId}] recording of {Subject} on connection {Connection} failed mid-session ({Reason}); ending the " +
+        "session (recording.on_failure: refuse); free space in or fix {Directory}")]
+    public static partial void RecordingFailed(
+        ILogger logger, string sessionId, string subject, string connection, string reason, string directory);
+
+    [LoggerMessage(1017, LogLevel.Warning,
+        "[{SessionId}] session of {Subject} on connection {Connection} runs UNRECORDED: its recording cannot be " +
+        "created ({Reason}) and recording.on_failure is continue; free space in or fix {Directory}")]
+    public static partial void RecordingUnavailableContinuing(
+        ILogger logger, string sessionId, string subject, string connection, string reason, string directory);
+
+    [LoggerMessage(1018, LogLevel.Warning,
+        "[{SessionId}] recording of {Subject} on connection {Connection} failed mid-session ({Reason}); the rest of " +
+        "the session runs UNRECORDED because recording.on_failure is continue; free space in or fix {Directory}")]
+    public static partial void RecordingFailedContinuing(
+        ILogger logger, string sessionId, string subject, string connection, string reason, string directory);
 
     [LoggerMessage(1015, LogLevel.Error, "[{SessionId}] catalog lookup for masking failed, ending the session: {Reason}")]
     public static partial void CatalogLookupFailed(ILogger logger, string sessionId, string reason);

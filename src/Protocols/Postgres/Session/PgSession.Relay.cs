@@ -30,13 +30,26 @@ internal sealed partial class PgSession
         var frontend = PumpAsync(clientReader, upstreamWriter, fromClient: true, relay.Token);
         var backend = PumpAsync(upstreamReader, clientWriter, fromClient: false, relay.Token);
 
-        var first = await Task.WhenAny(frontend, backend);
-        var outcome = await first;
-        await relay.CancelAsync();
-        var other = await (first == frontend ? backend : frontend);
-        if (outcome.Reason is null && other.Reason is not null)
+        var pumps = Task.WhenAny(frontend, backend);
+        PgRelayOutcome outcome;
+        if (await Task.WhenAny(pumps, _recorder!.Faulted) != pumps && RecordingLost() is { } recordingFailed)
         {
-            outcome = other;
+            // The recorder hit a disk error while the session was quiet or busy: end it now rather than at the next
+            // message, so the failure shows at once in the audit log and to the client.
+            await relay.CancelAsync();
+            await Task.WhenAll(frontend, backend);
+            outcome = recordingFailed;
+        }
+        else
+        {
+            var first = await pumps;
+            outcome = await first;
+            await relay.CancelAsync();
+            var other = await (first == frontend ? backend : frontend);
+            if (outcome.Reason is null && other.Reason is not null)
+            {
+                outcome = other;
+            }
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -169,6 +182,12 @@ internal sealed partial class PgSession
             {
                 var read = await from.ReadAsync(cancellationToken);
                 var buffer = read.Buffer;
+                if (_recorder!.Fault is not null && RecordingLost() is { } recordingFailed)
+                {
+                    // Recording is the condition of access: nothing more passes once it cannot be recorded.
+                    return recordingFailed;
+                }
+
                 var outcome = PgFrameForwarder.Forward(
                     buffer, to, inspector, fromClient, scratch, MaxMessageBytes, out var consumed);
                 if (outcome.Pending is { } pending)
@@ -188,14 +207,6 @@ internal sealed partial class PgSession
                 if (outcome.Rejects)
                 {
                     PgLog.ProtocolViolation(_logger, SessionId, fromClient ? "client" : "upstream", outcome.Reason!);
-                }
-                else if (!outcome.Ends && _recorder!.Fault is { } fault)
-                {
-                    // Recording is the condition of access: a session that can no longer be recorded ends.
-                    PgLog.RecordingFailed(_logger, SessionId, fault.Message);
-                    outcome = PgRelayOutcome.Reject(
-                        $"recording failed: {fault.Message}",
-                        new PgClientError("53100", "the gateway can no longer record this session, so it ends it"));
                 }
 
                 if (outcome.Ends)
@@ -226,7 +237,11 @@ internal sealed partial class PgSession
                 {
                     if (!buffer.Slice(consumed).IsEmpty)
                     {
-                        return PgRelayOutcome.Violation(fromClient, "connection closed in the middle of a message");
+                        // A client that hangs up mid-message broke the protocol; a database that does so has died
+                        // (killed, crashed, network cut) part way through sending, which is a lost upstream.
+                        return fromClient
+                            ? PgRelayOutcome.Violation(fromClient, "connection closed in the middle of a message")
+                            : UpstreamLost("upstream connection closed in the middle of a message");
                     }
 
                     return fromClient ? PgRelayOutcome.Closed(ClientDisconnected) : UpstreamLost("upstream closed the connection");

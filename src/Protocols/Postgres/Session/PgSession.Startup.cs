@@ -37,8 +37,10 @@ internal sealed partial class PgSession
                 return false;
             }
 
+            // The start-up timeout bounds what the client controls; logging in upstream is bounded by the
+            // connection's own connect_timeout, so a slow database is reported as such and not as a slow client.
             return await AuthenticateAsync(packet, startup.Token)
-                && await OpenUpstreamAsync(packet, startup.Token);
+                && await OpenUpstreamAsync(packet, cancellationToken);
         }
         catch (OperationCanceledException) when (startup.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -329,22 +331,16 @@ internal sealed partial class PgSession
                 cancellationToken);
         }
 
-        try
+        var header = new SessionHeader(
+            SessionId, Services.Time.GetUtcNow(), principal.Subject, principal.Groups, principal.Method.ToString(),
+            principal.Issuer, connection.Name, "postgres", _client, _clientUser, _applicationName,
+            PgUpstreamConnection.Describe(connection), _clientTls);
+        if (!await StartRecordingAsync(header, principal, connection, cancellationToken))
         {
-            _recorder = Services.Recordings.Create(
-                new SessionHeader(
-                    SessionId, Services.Time.GetUtcNow(), principal.Subject, principal.Groups, principal.Method.ToString(),
-                    principal.Issuer, connection.Name, "postgres", _client, _clientUser, _applicationName,
-                    PgUpstreamConnection.Describe(connection), _clientTls),
-                Services.RecordingOptions);
+            return false;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            PgLog.RecordingUnavailable(_logger, SessionId, e.Message);
-            return await RejectAsync(
-                "53100", "the gateway cannot record this session, so it refuses it", "recording unavailable",
-                cancellationToken, hint: "ask the gateway's operator to check the recording directory");
-        }
+
+        var recorder = _recorder!;
 
         var scope = Services.Masking.ForPrincipal(principal.Subject, principal.Groups);
         _masking = scope.IsEmpty ? null : new PgResultMasking(scope, _listener.CatalogFor(connection));
@@ -357,7 +353,7 @@ internal sealed partial class PgSession
         var volume = guardrails.PerStatementVolume is { } limit
             ? new PgVolumeGuard(limit, approvals, CancelRunningStatementAsync)
             : null;
-        _inspector = new PgSessionInspector(_recorder, Services.RecordingOptions.BindParameters, _masking, guard, volume)
+        _inspector = new PgSessionInspector(recorder, Services.RecordingOptions.BindParameters, _masking, guard, volume)
         {
             OnResultVolume = guardrails.WindowVolume is { } window
                 ? (rows, bytes) => window.Add(principal.Subject, rows, bytes)
@@ -371,7 +367,7 @@ internal sealed partial class PgSession
             },
         };
         _clientSecretKey = _listener.Cancels.Register(
-            new PgCancelTarget(SessionId, connection, _upstream.ProcessId, _upstream.SecretKey, _recorder));
+            new PgCancelTarget(SessionId, connection, _upstream.ProcessId, _upstream.SecretKey, recorder));
 
         var upstream = _upstream;
         await SendToClientAsync(
@@ -389,7 +385,8 @@ internal sealed partial class PgSession
             cancellationToken);
 
         Services.Audit.SessionStarted(
-            SessionId, principal, Listener.Name, connection.Name, _client, _clientUser, _recorder.FilePath);
+            SessionId, principal, Listener.Name, connection.Name, _client, _clientUser,
+            recorder.IsRecording ? recorder.FilePath : null);
         PgLog.SessionOpened(
             _logger, SessionId, principal.Subject, principal.Method.ToString(), connection.Name, _client,
             upstream.ProcessId);

@@ -34,22 +34,39 @@ internal sealed class PgUpstreamConnection : IAsyncDisposable
 
     public static string Describe(ConnectionConfig connection) => $"{connection.Upstream.Host}:{connection.Upstream.Port}";
 
+    /// <summary>
+    /// Connects and logs in. The whole of it (TCP, TLS, authentication) must finish within the connection's
+    /// <c>connect_timeout</c>: a database that accepts the connection but never answers, or a host whose
+    /// listen queue is full, is given up on with 08001 rather than holding the client until it gives up itself.
+    /// </summary>
     public static async Task<PgUpstreamConnection> OpenAsync(
         ConnectionConfig connection,
         IReadOnlyList<KeyValuePair<string, string>> startupParameters,
         int maxMessageBytes,
         CancellationToken cancellationToken)
     {
-        var (stream, tls) = await ConnectAsync(connection, cancellationToken);
-        var upstream = new PgUpstreamConnection(stream, tls);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(connection.Upstream.ConnectTimeout);
+        PgUpstreamConnection? upstream = null;
         try
         {
-            await upstream.StartAsync(connection, startupParameters, maxMessageBytes, cancellationToken);
+            var (stream, tls) = await ConnectAsync(connection, timeout.Token);
+            upstream = new PgUpstreamConnection(stream, tls);
+            await upstream.StartAsync(connection, startupParameters, maxMessageBytes, timeout.Token);
             return upstream;
         }
-        catch
+        catch (Exception e) when (upstream is not null || e is not PgUpstreamException)
         {
-            await upstream.DisposeAsync();
+            if (upstream is not null)
+            {
+                await upstream.DisposeAsync();
+            }
+
+            if (e is OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw TimedOut(connection, upstream is null ? "connect" : "log in", e);
+            }
+
             throw;
         }
     }
@@ -66,14 +83,24 @@ internal sealed class PgUpstreamConnection : IAsyncDisposable
             timeout.CancelAfter(upstream.ConnectTimeout);
             await socket.ConnectAsync(upstream.Host, upstream.Port, timeout.Token);
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw TimedOut(connection, "connect", e);
+        }
+        catch (SocketException e)
         {
             socket.Dispose();
             throw new PgUpstreamException(
                 $"cannot connect to {Describe(connection)}: {e.Message}",
                 "08001",
-                $"the gateway cannot reach the database of connection \"{connection.Name}\"",
+                $"the gateway cannot reach the database of connection \"{connection.Name}\" ({Explain(e.SocketErrorCode)})",
                 e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
 
         Stream stream = new NetworkStream(socket, ownsSocket: true);
@@ -132,6 +159,23 @@ internal sealed class PgUpstreamConnection : IAsyncDisposable
 
         return ssl;
     }
+
+    private static PgUpstreamException TimedOut(ConnectionConfig connection, string step, Exception inner) => new(
+        $"{Describe(connection)} did not answer within {connection.Upstream.ConnectTimeout.TotalSeconds:0.###} s " +
+        $"(could not {step}); check that the database is up and not overloaded, or raise connect_timeout",
+        "08001",
+        $"the database of connection \"{connection.Name}\" did not answer in time",
+        inner);
+
+    /// <summary>The client's view of a refused connect: the cause, without the upstream's address.</summary>
+    private static string Explain(SocketError error) => error switch
+    {
+        SocketError.ConnectionRefused => "connection refused",
+        SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData => "host name not found",
+        SocketError.HostUnreachable or SocketError.NetworkUnreachable => "host unreachable",
+        SocketError.TimedOut => "timed out",
+        _ => "network error",
+    };
 
     private static bool ValidateUpstreamCertificate(
         UpstreamConfig upstream, X509Certificate? certificate, SslPolicyErrors errors)
