@@ -19,16 +19,21 @@ internal sealed class GatewayHarness : IAsyncDisposable
     private readonly Gateway _gateway;
     private readonly ILoggerFactory _loggers;
 
-    private GatewayHarness(Gateway gateway, ILoggerFactory loggers, string dataDirectory, TestIssuer issuer)
+    private GatewayHarness(
+        Gateway gateway, ILoggerFactory loggers, LogCapture logs, string dataDirectory, TestIssuer issuer)
     {
         _gateway = gateway;
         _loggers = loggers;
+        Logs = logs;
         DataDirectory = dataDirectory;
         Issuer = issuer;
         DevKey = DevSigningKey.LoadOrCreate(dataDirectory);
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>Every line the gateway logged, at every level (the console only shows warnings and above).</summary>
+    public LogCapture Logs { get; }
 
     public string ConfigPath { get; private init; } = "";
 
@@ -111,9 +116,15 @@ internal sealed class GatewayHarness : IAsyncDisposable
         var configPath = Path.Combine(directory, "sluice.yaml");
         File.WriteAllText(configPath, yaml);
         var config = ConfigLoader.Load(configPath);
-        var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole());
+        var logs = new LogCapture();
+        var loggers = LoggerFactory.Create(b => b
+            .SetMinimumLevel(LogLevel.Debug)
+            .AddProvider(logs)
+            .AddConsole()
+            .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(level => level >= LogLevel.Warning));
         var gateway = Gateway.Start(config, loggers);
-        return Task.FromResult(new GatewayHarness(gateway, loggers, config.DataDirectory, issuer) { ConfigPath = configPath });
+        return Task.FromResult(
+            new GatewayHarness(gateway, loggers, logs, config.DataDirectory, issuer) { ConfigPath = configPath });
     }
 
     public string MintDevToken(string subject = "agent-1", params string[] groups) =>

@@ -226,7 +226,9 @@ internal sealed partial class PgSession
                 {
                     if (!buffer.Slice(consumed).IsEmpty)
                     {
-                        return PgRelayOutcome.Violation(fromClient, "connection closed in the middle of a message");
+                        const string Cut = "connection closed in the middle of a message";
+                        PgLog.ProtocolViolation(_logger, SessionId, fromClient ? "client" : "upstream", Cut);
+                        return PgRelayOutcome.Violation(fromClient, Cut);
                     }
 
                     return fromClient ? PgRelayOutcome.Closed(ClientDisconnected) : UpstreamLost("upstream closed the connection");

@@ -48,9 +48,12 @@ internal sealed partial class PgSession
         {
             return await RejectAsync(e.SqlState, e.Message, $"malformed start-up: {e.Message}", CancellationToken.None);
         }
-        catch (EndOfStreamException)
+        catch (EndOfStreamException e)
         {
+            // Closed mid-message or a failed TLS handshake; a close before the first byte (a health check)
+            // returns null above and stays quiet.
             _endReason = "client closed during start-up";
+            PgLog.StartupAbandoned(_logger, SessionId, _client, e.Message);
             return false;
         }
     }
