@@ -54,7 +54,7 @@ internal sealed class RawPgClient : IAsyncDisposable
     /// <summary>SSLRequest, then a TLS handshake that trusts exactly the certificate in <paramref name="pinnedPem"/>.</summary>
     public async Task StartTlsAsync(string pinnedPem)
     {
-        using var pinned = X509Certificate2.CreateFromPemFile(pinnedPem);
+        using var pinned = X509Certificate2.CreateFromPem(File.ReadAllText(pinnedPem));
         var expected = pinned.GetCertHashString();
         await SendAsync(PgWriter.SslRequest);
         Assert.Equal((byte)'S', await ReadByteAsync());
@@ -89,6 +89,9 @@ internal sealed class RawPgClient : IAsyncDisposable
         write(buffer);
         await SendRawAsync(buffer.WrittenMemory);
     }
+
+    /// <summary>Sends several frames in one write, as a pipelining client would.</summary>
+    public Task SendFramesAsync(params byte[][] frames) => SendRawAsync(frames.SelectMany(f => f).ToArray());
 
     public async Task SendRawAsync(ReadOnlyMemory<byte> bytes)
     {
