@@ -7,6 +7,7 @@ using Sluice.Core.Audit;
 using Sluice.Core.Configuration;
 using Sluice.Core.Identity;
 using Sluice.Core.Recording;
+using Sluice.Core.Security;
 
 namespace Sluice.Protocols.Postgres;
 
@@ -119,7 +120,8 @@ internal sealed partial class PgSession
                 new SslServerAuthenticationOptions
                 {
                     ServerCertificate = certificate,
-                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    EnabledSslProtocols = TlsPolicy.Protocols,
+                    CipherSuitesPolicy = TlsPolicy.CipherSuitesPolicy,
                     ClientCertificateRequired = false,
                 },
                 cancellationToken);
