@@ -45,6 +45,9 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     public int Port => Endpoint.Port;
 
+    /// <summary>Where the admin API listens, when the configuration has an <c>admin:</c> section.</summary>
+    public IPEndPoint? AdminEndpoint => _gateway.AdminEndpoint;
+
     public RecordingStore Recordings => _gateway.Services.Recordings;
 
     public Sluice.Core.Sessions.GatewayServices Services => _gateway.Services;
@@ -95,6 +98,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
                 - issuer: {TestIssuer.IssuerName}
                   audiences: [{TestIssuer.Audience}]
                   jwks_file: {issuer.JwksPath}
+            {options.IdentityYaml}
             access:
               - connections: [demo]
                 groups: [demo]
@@ -207,6 +211,9 @@ internal sealed record HarnessOptions
     public string DemoUpstreamYaml { get; init; } = "";
 
     public string StartupTimeout { get; init; } = "15s";
+
+    /// <summary>Extra keys under <c>identity:</c> (such as <c>api_keys</c>), indented two spaces.</summary>
+    public string IdentityYaml { get; init; } = "";
 
     public string MaxMessageBytes { get; init; } = "16MiB";
 
