@@ -11,11 +11,12 @@ namespace Sluice.IntegrationTests.Native;
 internal sealed partial class NativeGateway : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly List<string> _log = [];
+    private readonly List<string> _log;
 
-    private NativeGateway(Process process, string binary, string directory, string configPath, int port)
+    private NativeGateway(Process process, List<string> log, string binary, string directory, string configPath, int port)
     {
         _process = process;
+        _log = log;
         Binary = binary;
         Directory = directory;
         ConfigPath = configPath;
@@ -52,7 +53,25 @@ internal sealed partial class NativeGateway : IAsyncDisposable
         }
     }
 
-    public static async Task<NativeGateway> StartAsync(string binary, PostgresFixture postgres)
+    /// <summary>The gateway's process id, to read its descriptors and memory under /proc.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>What the gateway has written to standard error so far.</summary>
+    public IReadOnlyList<string> LogLines
+    {
+        get
+        {
+            lock (_log)
+            {
+                return [.. _log];
+            }
+        }
+    }
+
+    public static Task<NativeGateway> StartAsync(string binary, PostgresFixture postgres) =>
+        StartAsync(binary, postgres.Server.Port, postgres.UpstreamPassword);
+
+    public static async Task<NativeGateway> StartAsync(string binary, int upstreamPort, string upstreamPassword)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("sluice-native-").FullName;
         var configPath = Path.Combine(directory, "sluice.yaml");
@@ -68,7 +87,7 @@ internal sealed partial class NativeGateway : IAsyncDisposable
                 protocol: postgres
                 upstream:
                   host: 127.0.0.1
-                  port: {{postgres.Server.Port}}
+                  port: {{upstreamPort}}
                   database: demo
                   user: {{PostgresFixture.UpstreamUser}}
                   password: { env: SLUICE_TEST_UPSTREAM_PASSWORD }
@@ -92,7 +111,7 @@ internal sealed partial class NativeGateway : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["SLUICE_TEST_UPSTREAM_PASSWORD"] = postgres.UpstreamPassword;
+        start.Environment["SLUICE_TEST_UPSTREAM_PASSWORD"] = upstreamPassword;
         var process = Process.Start(start)!;
         var log = new List<string>();
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -117,9 +136,7 @@ internal sealed partial class NativeGateway : IAsyncDisposable
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         var port = await listening.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        var gateway = new NativeGateway(process, binary, directory, configPath, port);
-        gateway._log.AddRange(log);
-        return gateway;
+        return new NativeGateway(process, log, binary, directory, configPath, port);
     }
 
     /// <summary>Runs another sluice command with this gateway's configuration.</summary>
