@@ -160,25 +160,12 @@ public sealed class NativeLoadTests(ITestOutputHelper output)
         try
         {
             await using var connection = new NpgsqlConnection(ConnectionString(port, token));
-            await opening.WaitAsync(CancellationToken.None);
-            try
-            {
-                await connection.OpenAsync(CancellationToken.None);
-            }
-            finally
-            {
-                opening.Release();
-            }
+            await ThrottledAsync(opening, () => connection.OpenAsync(CancellationToken.None));
 
             opened();
             await allOpen;
-            while (!stop.IsCancellationRequested)
+            while (await NextTurnAsync(random, stop))
             {
-                await PauseAsync(random, stop);
-                if (stop.IsCancellationRequested)
-                {
-                    break;
-                }
 
                 if (random.Next(20) == 0)
                 {
@@ -216,30 +203,20 @@ public sealed class NativeLoadTests(ITestOutputHelper output)
         {
             // Connected only once it may log in: the gateway rightly drops a connection silent past its
             // start-up timeout.
-            await opening.WaitAsync(CancellationToken.None);
-            try
+            await ThrottledAsync(opening, async () =>
             {
                 client = await RawPgClient.ConnectAsync(port);
                 await client.StartTlsAsync(certificate);
                 await client.LoginAsync(token);
-            }
-            finally
-            {
-                opening.Release();
-            }
+            });
 
             opened();
             await allOpen;
-            while (!stop.IsCancellationRequested)
+            while (await NextTurnAsync(random, stop))
             {
-                await PauseAsync(random, stop);
-                if (stop.IsCancellationRequested)
-                {
-                    break;
-                }
 
                 var many = random.Next(20) == 0;
-                await client.SendAsync(w => PgWriter.Query(w, many ? "SELECT id, payload FROM load_rows" : "SELECT 1"));
+                await client!.SendAsync(w => PgWriter.Query(w, many ? "SELECT id, payload FROM load_rows" : "SELECT 1"));
                 var answer = await client.ReadUntilReadyAsync();
                 var rows = answer.Count(m => m.Type == (byte)'D');
                 if (answer.Any(m => m.Type is (byte)'E' or 0) || rows != (many ? RowsInResult : 1))
@@ -250,7 +227,7 @@ public sealed class NativeLoadTests(ITestOutputHelper output)
                 stats.Completed(rows);
             }
 
-            await client.SendAsync(PgWriter.Terminate);
+            await client!.SendAsync(PgWriter.Terminate);
         }
         catch (Exception e)
         {
@@ -265,16 +242,34 @@ public sealed class NativeLoadTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>About one request per second per session, spread so the load is steady rather than in waves.</summary>
-    private static async Task PauseAsync(Random random, CancellationToken stop)
+    /// <summary>
+    /// Waits about a second (spread, so the load is steady rather than in waves): one request per second per
+    /// session. False once the run is over.
+    /// </summary>
+    private static async Task<bool> NextTurnAsync(Random random, CancellationToken stop)
     {
         try
         {
             await Task.Delay(random.Next(500, 1500), stop);
+            return true;
         }
         catch (OperationCanceledException)
         {
-            // The run is over.
+            return false;
+        }
+    }
+
+    /// <summary>Logs in under <paramref name="opening"/>, so that a thousand sessions do not all start at once.</summary>
+    private static async Task ThrottledAsync(SemaphoreSlim opening, Func<Task> login)
+    {
+        await opening.WaitAsync(CancellationToken.None);
+        try
+        {
+            await login();
+        }
+        finally
+        {
+            opening.Release();
         }
     }
 
