@@ -10,6 +10,10 @@ cd "$(dirname "$0")"
 dotnet publish src/Sluice/Sluice.csproj -c Release -r linux-x64 -o publish/linux-x64 -nologo
 export SLUICE_NATIVE_BINARY="$PWD/publish/linux-x64/sluice"
 
+# The load test holds a thousand TLS sessions through the native gateway: about three descriptors per session
+# there and one in the test process. SLUICE_LOAD_SECONDS (default 30) makes it run longer.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

@@ -9,8 +9,11 @@ namespace Sluice.Protocols.Postgres;
 /// Int32 process id and Int32 secret key.
 /// </summary>
 /// <remarks>
-/// Stricter than PostgreSQL in one way: a parameter name given twice is rejected, because PostgreSQL lets the
+/// Stricter than PostgreSQL in two ways. A parameter name given twice is rejected, because PostgreSQL lets the
 /// last one win and a gateway that read the first would then disagree with the server about, say, the user.
+/// A name or value that is not valid UTF-8 is rejected (SQLSTATE 22021, as PostgreSQL reports invalid UTF-8
+/// elsewhere), because the gateway records and forwards these as text and a lossy decoding would make the
+/// recording and the upstream see something other than what the client sent.
 /// Only the 4-byte secret key of protocol 3.0 is accepted in a CancelRequest.
 /// </remarks>
 public sealed class PgStartupPacket
@@ -28,6 +31,8 @@ public sealed class PgStartupPacket
     public const int CancelRequestCode = 80877102;
 
     private static readonly KeyValuePair<string, string>[] s_noParameters = [];
+
+    private static readonly System.Text.UTF8Encoding s_strictUtf8 = new(false, throwOnInvalidBytes: true);
 
     private PgStartupPacket(PgStartupCode code, int protocolVersion, IReadOnlyList<KeyValuePair<string, string>> p,
         int cancelProcessId, int cancelSecretKey)
@@ -136,8 +141,8 @@ public sealed class PgStartupPacket
                 break;
             }
 
-            string key = System.Text.Encoding.UTF8.GetString(name);
-            string value = reader.ReadCStringAsString();
+            string key = DecodeStrict(name, "a start-up parameter name");
+            string value = DecodeStrict(reader.ReadCString(), $"the value of start-up parameter \"{key}\"");
             foreach (KeyValuePair<string, string> seen in list)
             {
                 if (seen.Key == key)
@@ -151,5 +156,18 @@ public sealed class PgStartupPacket
 
         reader.EnsureEnd("StartupMessage");
         return list;
+    }
+
+    private static string DecodeStrict(ReadOnlySpan<byte> text, string what)
+    {
+        try
+        {
+            return s_strictUtf8.GetString(text);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            // The bytes themselves stay out of the message: they are client data.
+            throw new PgProtocolException($"{what} is not valid UTF-8", "22021");
+        }
     }
 }

@@ -146,6 +146,56 @@ public sealed class AdminServerTests : IAsyncLifetime, IDisposable
         Assert.Equal(ApprovalStatus.Pending, _approvals.Find("a1")!.Status);
     }
 
+    public static TheoryData<string, string, HttpStatusCode> RefusedDeciders
+    {
+        get
+        {
+            var data = new TheoryData<string, string, HttpStatusCode>();
+            foreach (var action in new[] { "approve", "deny" })
+            {
+                data.Add(action, "missing", HttpStatusCode.Unauthorized);
+                data.Add(action, "wrong-api-key", HttpStatusCode.Unauthorized);
+                data.Add(action, "foreign-key", HttpStatusCode.Unauthorized);
+                data.Add(action, "expired", HttpStatusCode.Unauthorized);
+                data.Add(action, "not-an-approver", HttpStatusCode.Forbidden);
+            }
+
+            return data;
+        }
+    }
+
+    /// <summary>
+    /// Every endpoint that changes state (POST approvals/{id}/approve and approvals/{id}/deny) refuses a caller
+    /// that is not a current approver, and the request stays pending.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(RefusedDeciders))]
+    public async Task State_changing_endpoints_refuse_every_caller_but_an_approver(
+        string action, string caller, HttpStatusCode expected)
+    {
+        var foreignFolder = Directory.CreateTempSubdirectory("sluice-admin-foreign-").FullName;
+        try
+        {
+            var token = caller switch
+            {
+                "missing" => null,
+                "wrong-api-key" => ApiKey[..^1] + "X",
+                "foreign-key" => DevSigningKey.LoadOrCreate(foreignFolder)
+                    .Mint("mallory", ["dba"], TimeSpan.FromMinutes(5), TimeProvider.System),
+                "expired" => _key.Mint("carol", ["dba"], TimeSpan.FromMinutes(5), new FixedTime(DateTimeOffset.UtcNow.AddHours(-1))),
+                _ => Token("alice", "developers"),
+            };
+
+            using var response = await SendAsync(HttpMethod.Post, $"approvals/a1/{action}", token, """{"reason": "x"}""");
+            Assert.Equal(expected, response.StatusCode);
+            Assert.Equal(ApprovalStatus.Pending, _approvals.Find("a1")!.Status);
+        }
+        finally
+        {
+            Directory.Delete(foreignFolder, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Approver_lists_every_request_as_json()
     {
@@ -248,5 +298,10 @@ public sealed class AdminServerTests : IAsyncLifetime, IDisposable
         using var response = await SendAsync(HttpMethod.Get, "approvals/a1/approve", Token("dana", "dba"));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Equal(ApprovalStatus.Pending, _approvals.Find("a1")!.Status);
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }

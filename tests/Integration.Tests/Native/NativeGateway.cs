@@ -11,11 +11,12 @@ namespace Sluice.IntegrationTests.Native;
 internal sealed partial class NativeGateway : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly List<string> _log = [];
+    private readonly List<string> _log;
 
-    private NativeGateway(Process process, string binary, string directory, string configPath, int port)
+    private NativeGateway(Process process, List<string> log, string binary, string directory, string configPath, int port)
     {
         _process = process;
+        _log = log;
         Binary = binary;
         Directory = directory;
         ConfigPath = configPath;
@@ -30,26 +31,7 @@ internal sealed partial class NativeGateway : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>The gateway's process id, to read its memory use from /proc.</summary>
-    public int ProcessId => _process.Id;
-
     public string RecordingsDirectory => Path.Combine(Directory, "data", "recordings");
-
-    /// <summary>The published binary, or a skip of the calling test when there is none.</summary>
-    public static string RequireBinary()
-    {
-        var binary = FindBinary();
-        Skip.If(binary is null, "no native binary: ./test.sh publishes one (or set SLUICE_NATIVE_BINARY)");
-        return binary!;
-    }
-
-    /// <summary>Mints a development token for <paramref name="subject"/> in group demo with <c>sluice token</c>.</summary>
-    public async Task<string> MintAsync(string subject)
-    {
-        var token = await RunCommandAsync("token", "--config", ConfigPath, "--subject", subject, "--group", "demo");
-        Assert.Equal(0, token.ExitCode);
-        return token.StandardOutput.Trim();
-    }
 
     public static string? FindBinary()
     {
@@ -71,8 +53,43 @@ internal sealed partial class NativeGateway : IAsyncDisposable
         }
     }
 
+    /// <summary>The gateway's process id, to read its descriptors and memory under /proc.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>What the gateway has written to standard error so far.</summary>
+    public IReadOnlyList<string> LogLines
+    {
+        get
+        {
+            lock (_log)
+            {
+                return [.. _log];
+            }
+        }
+    }
+
+    /// <summary>The published binary, or a skip of the calling test when there is none.</summary>
+    public static string RequireBinary()
+    {
+        var binary = FindBinary();
+        Skip.If(binary is null, "no native binary: ./test.sh publishes one (or set SLUICE_NATIVE_BINARY)");
+        return binary!;
+    }
+
+    /// <summary>Mints a development token for <paramref name="subject"/> in group demo with <c>sluice token</c>.</summary>
+    public async Task<string> MintAsync(string subject)
+    {
+        var token = await RunCommandAsync("token", "--config", ConfigPath, "--subject", subject, "--group", "demo");
+        Assert.Equal(0, token.ExitCode);
+        return token.StandardOutput.Trim();
+    }
+
     /// <param name="flushInterval">The recording flush interval; short by default so tests need not wait.</param>
-    public static async Task<NativeGateway> StartAsync(string binary, PostgresFixture postgres, string flushInterval = "200ms")
+    public static Task<NativeGateway> StartAsync(string binary, PostgresFixture postgres, string flushInterval = "200ms") =>
+        StartAsync(binary, postgres.Server.Port, postgres.UpstreamPassword, flushInterval);
+
+    public static async Task<NativeGateway> StartAsync(
+        string binary, int upstreamPort, string upstreamPassword, string flushInterval = "200ms")
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("sluice-native-").FullName;
         var configPath = Path.Combine(directory, "sluice.yaml");
@@ -88,7 +105,7 @@ internal sealed partial class NativeGateway : IAsyncDisposable
                 protocol: postgres
                 upstream:
                   host: 127.0.0.1
-                  port: {{postgres.Server.Port}}
+                  port: {{upstreamPort}}
                   database: demo
                   user: {{PostgresFixture.UpstreamUser}}
                   password: { env: SLUICE_TEST_UPSTREAM_PASSWORD }
@@ -112,7 +129,7 @@ internal sealed partial class NativeGateway : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["SLUICE_TEST_UPSTREAM_PASSWORD"] = postgres.UpstreamPassword;
+        start.Environment["SLUICE_TEST_UPSTREAM_PASSWORD"] = upstreamPassword;
         var process = Process.Start(start)!;
         var log = new List<string>();
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -137,9 +154,7 @@ internal sealed partial class NativeGateway : IAsyncDisposable
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         var port = await listening.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        var gateway = new NativeGateway(process, binary, directory, configPath, port);
-        gateway._log.AddRange(log);
-        return gateway;
+        return new NativeGateway(process, log, binary, directory, configPath, port);
     }
 
     /// <summary>Runs another sluice command with this gateway's configuration.</summary>

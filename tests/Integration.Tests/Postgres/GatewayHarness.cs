@@ -20,16 +20,21 @@ internal sealed class GatewayHarness : IAsyncDisposable
     private readonly Gateway _gateway;
     private readonly ILoggerFactory _loggers;
 
-    private GatewayHarness(Gateway gateway, ILoggerFactory loggers, string dataDirectory, TestIssuer issuer)
+    private GatewayHarness(
+        Gateway gateway, ILoggerFactory loggers, LogCapture logs, string dataDirectory, TestIssuer issuer)
     {
         _gateway = gateway;
         _loggers = loggers;
+        Logs = logs;
         DataDirectory = dataDirectory;
         Issuer = issuer;
         DevKey = DevSigningKey.LoadOrCreate(dataDirectory);
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>Every line the gateway logged, at every level (the console only shows warnings and above).</summary>
+    public LogCapture Logs { get; }
 
     public string ConfigPath { get; private init; } = "";
 
@@ -42,6 +47,9 @@ internal sealed class GatewayHarness : IAsyncDisposable
     public IPEndPoint Endpoint => _gateway.Endpoints["pg"];
 
     public int Port => Endpoint.Port;
+
+    /// <summary>Where the admin API listens, when the configuration has an <c>admin:</c> section.</summary>
+    public IPEndPoint? AdminEndpoint => _gateway.AdminEndpoint;
 
     public RecordingStore Recordings => _gateway.Services.Recordings;
 
@@ -93,6 +101,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
                 - issuer: {TestIssuer.IssuerName}
                   audiences: [{TestIssuer.Audience}]
                   jwks_file: {issuer.JwksPath}
+            {options.IdentityYaml}
             access:
               - connections: [demo]
                 groups: [demo]
@@ -115,16 +124,21 @@ internal sealed class GatewayHarness : IAsyncDisposable
         var configPath = Path.Combine(directory, "sluice.yaml");
         File.WriteAllText(configPath, yaml);
         var config = ConfigLoader.Load(configPath);
+        var logs = new LogCapture();
         var loggers = LoggerFactory.Create(b =>
         {
-            b.SetMinimumLevel(LogLevel.Warning).AddConsole();
-            if (options.Logs is { } logs)
+            b.SetMinimumLevel(LogLevel.Debug)
+                .AddProvider(logs)
+                .AddConsole()
+                .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(level => level >= LogLevel.Warning);
+            if (options.Logs is { } warnings)
             {
-                b.AddProvider(new ListLoggerProvider(logs));
+                b.AddProvider(new ListLoggerProvider(warnings))
+                    .AddFilter<ListLoggerProvider>(level => level >= LogLevel.Warning);
             }
         });
         var gateway = Gateway.Start(config, loggers);
-        return Task.FromResult(new GatewayHarness(gateway, loggers, config.DataDirectory, issuer)
+        return Task.FromResult(new GatewayHarness(gateway, loggers, logs, config.DataDirectory, issuer)
         {
             ConfigPath = configPath,
             VerifyRecordingsOnDispose = options.VerifyRecordingsOnDispose,
@@ -216,6 +230,9 @@ internal sealed record HarnessOptions
     public string DemoUpstreamYaml { get; init; } = "";
 
     public string StartupTimeout { get; init; } = "15s";
+
+    /// <summary>Extra keys under <c>identity:</c> (such as <c>api_keys</c>), indented two spaces.</summary>
+    public string IdentityYaml { get; init; } = "";
 
     public string MaxMessageBytes { get; init; } = "16MiB";
 

@@ -69,6 +69,34 @@ public sealed class PgClientTlsTests(PostgresFixture postgres) : IDisposable
     }
 
     [Fact]
+    public async Task GssEncRequestThenSslRequest_GetsNThenS_AndTheSessionRunsOverTls()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(postgres);
+        await using var client = await RawPgClient.ConnectAsync(gateway.Port);
+        await client.SendAsync(PgWriter.GssEncRequest);
+        Assert.Equal((byte)'N', await client.ReadByteAsync());
+        await client.StartTlsAsync(Path.Combine(gateway.DataDirectory, "tls", "pg.crt"));
+        await client.LoginAsync(gateway.MintDevToken("gss-then-tls", "demo"));
+        await client.SendAsync(w => PgWriter.Query(w, "SELECT 1"));
+        Assert.Equal("TDCZ"u8.ToArray(), (await client.ReadUntilReadyAsync()).Select(m => m.Type).ToArray());
+        await client.SendAsync(PgWriter.Terminate);
+
+        var recording = await gateway.WaitForRecordingAsync(r => r.Header.Subject == "gss-then-tls");
+        Assert.True(recording.Header.ClientTls);
+    }
+
+    [Fact]
+    public async Task EncryptionRequestInsideTls_IsRefusedWith0A000()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(postgres);
+        await using var client = await RawPgClient.ConnectAsync(gateway.Port);
+        await client.StartTlsAsync(Path.Combine(gateway.DataDirectory, "tls", "pg.crt"));
+        await client.SendAsync(PgWriter.SslRequest);
+        var error = await client.ReadFatalErrorAsync();
+        Assert.Equal("0A000", error.Code);
+    }
+
+    [Fact]
     public async Task SecondConnectionOnTheListener_IsChosenByDatabaseName()
     {
         await using var gateway = await GatewayHarness.StartAsync(postgres);

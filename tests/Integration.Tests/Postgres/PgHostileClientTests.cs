@@ -78,15 +78,6 @@ public sealed class PgHostileClientTests(PostgresFixture postgres) : IAsyncLifet
     }
 
     [Fact]
-    public async Task GarbageInsteadOfAStartupPacket_IsRefused()
-    {
-        await using var client = await RawPgClient.ConnectAsync(_gateway.Port);
-        await client.SendRawAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
-        var error = await client.ReadFatalErrorAsync();
-        Assert.Equal("08P01", error.Code);
-    }
-
-    [Fact]
     public async Task PlaintextTokenOnAListenerThatAllowsIt_Works_AndStaysRecorded()
     {
         await using var client = await RawPgClient.ConnectAsync(_gateway.Port);

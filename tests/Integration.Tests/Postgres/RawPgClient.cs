@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Sluice.Protocols.Postgres;
 
 namespace Sluice.IntegrationTests.Postgres;
@@ -11,13 +13,14 @@ namespace Sluice.IntegrationTests.Postgres;
 internal sealed class RawPgClient : IAsyncDisposable
 {
     private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
+    private Stream _stream;
 
     private RawPgClient(TcpClient tcp)
     {
         _tcp = tcp;
-        _stream = tcp.GetStream();
-        _stream.ReadTimeout = 15_000;
+        var network = tcp.GetStream();
+        network.ReadTimeout = 15_000;
+        _stream = network;
     }
 
     public static async Task<RawPgClient> ConnectAsync(int port)
@@ -27,10 +30,19 @@ internal sealed class RawPgClient : IAsyncDisposable
         return new RawPgClient(tcp);
     }
 
-    /// <summary>Plaintext start-up with the token as cleartext password, up to ReadyForQuery.</summary>
-    public async Task LoginAsync(string token, string database = "demo")
+    /// <summary>
+    /// Start-up with the token as cleartext password, up to ReadyForQuery (plaintext unless
+    /// <see cref="StartTlsAsync"/> ran first).
+    /// </summary>
+    public async Task LoginAsync(string token, string database = "demo", string? applicationName = null)
     {
-        await SendAsync(w => PgWriter.StartupMessage(w, [new("user", "raw"), new("database", database)]));
+        List<KeyValuePair<string, string>> parameters = [new("user", "raw"), new("database", database)];
+        if (applicationName is not null)
+        {
+            parameters.Add(new("application_name", applicationName));
+        }
+
+        await SendAsync(w => PgWriter.StartupMessage(w, parameters));
         var challenge = await ReadMessageAsync();
         Assert.Equal((byte)'R', challenge.Type);
         await SendAsync(w => PgWriter.PasswordMessage(w, token));
@@ -39,12 +51,47 @@ internal sealed class RawPgClient : IAsyncDisposable
         }
     }
 
+    /// <summary>SSLRequest, then a TLS handshake that trusts exactly the certificate in <paramref name="pinnedPem"/>.</summary>
+    public async Task StartTlsAsync(string pinnedPem)
+    {
+        using var pinned = X509Certificate2.CreateFromPem(File.ReadAllText(pinnedPem));
+        var expected = pinned.GetCertHashString();
+        await SendAsync(PgWriter.SslRequest);
+        Assert.Equal((byte)'S', await ReadByteAsync());
+        var tls = new SslStream(
+            _stream, leaveInnerStreamOpen: false,
+            (_, certificate, _, _) => certificate is not null && certificate.GetCertHashString() == expected);
+        await tls.AuthenticateAsClientAsync("127.0.0.1");
+        _stream = tls;
+    }
+
+    /// <summary>Reads messages up to and including ReadyForQuery (or until the gateway closes).</summary>
+    public async Task<List<(byte Type, byte[] Frame)>> ReadUntilReadyAsync()
+    {
+        var messages = new List<(byte Type, byte[] Frame)>();
+        while (true)
+        {
+            var message = await ReadMessageAsync();
+            messages.Add(message);
+            if (message.Type is (byte)'Z' or 0)
+            {
+                return messages;
+            }
+        }
+    }
+
+    /// <summary>True when the gateway has closed the connection (reads end) within the read timeout.</summary>
+    public async Task<bool> IsClosedByPeerAsync() => (await ReadMessageAsync()).Type == 0;
+
     public async Task SendAsync(Action<IBufferWriter<byte>> write)
     {
         var buffer = new ArrayBufferWriter<byte>();
         write(buffer);
         await SendRawAsync(buffer.WrittenMemory);
     }
+
+    /// <summary>Sends several frames in one write, as a pipelining client would.</summary>
+    public Task SendFramesAsync(params byte[][] frames) => SendRawAsync(frames.SelectMany(f => f).ToArray());
 
     public async Task SendRawAsync(ReadOnlyMemory<byte> bytes)
     {
@@ -106,6 +153,11 @@ internal sealed class RawPgClient : IAsyncDisposable
             catch (IOException)
             {
                 n = 0;
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail("the gateway neither answered nor closed the connection within 15 s");
+                throw;
             }
 
             if (n == 0)

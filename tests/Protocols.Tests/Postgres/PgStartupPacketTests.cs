@@ -85,4 +85,35 @@ public sealed class PgStartupPacketTests
         PgProtocolException e = Assert.Throws<PgProtocolException>(() => PgStartupPacket.Parse(frame));
         Assert.Equal("08P01", e.SqlState);
     }
+
+    public static TheoryData<byte[], string> InvalidUtf8Parameters => new()
+    {
+        { StartupWith("user", [0xFF, (byte)'a']), "the value of start-up parameter \"user\" is not valid UTF-8" },
+        { StartupWith("database", [0xC3]), "the value of start-up parameter \"database\" is not valid UTF-8" },
+        { StartupWith("application_name", [0xED, 0xA0, 0x80]), "the value of start-up parameter \"application_name\" is not valid UTF-8" },
+        { StartupWithName([(byte)'x', 0xFE]), "a start-up parameter name is not valid UTF-8" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidUtf8Parameters))]
+    public void InvalidUtf8InANameOrValue_Throws22021_WithoutQuotingTheBytes(byte[] frame, string message)
+    {
+        PgProtocolException e = Assert.Throws<PgProtocolException>(() => PgStartupPacket.Parse(frame));
+        Assert.Equal("22021", e.SqlState);
+        Assert.Equal(message, e.Message);
+    }
+
+    private static byte[] StartupWith(string name, byte[] value) =>
+        Startup([.. System.Text.Encoding.ASCII.GetBytes(name), 0, .. value, 0]);
+
+    private static byte[] StartupWithName(byte[] name) => Startup([.. name, 0, (byte)'v', 0]);
+
+    private static byte[] Startup(byte[] parameters)
+    {
+        var frame = new byte[8 + parameters.Length + 1];
+        BinaryPrimitives.WriteInt32BigEndian(frame, frame.Length);
+        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(4), PgStartupPacket.Protocol30);
+        parameters.CopyTo(frame, 8);
+        return frame;
+    }
 }

@@ -49,6 +49,21 @@ public sealed class ScramSha256ClientTests
         Assert.Throws<PgProtocolException>(() => client.VerifyServerFinal("x=1"u8));
     }
 
+    [Theory]
+    [InlineData("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G8=")]  // differs only in the last byte
+    [InlineData("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5n")]              // a correct prefix of the signature
+    [InlineData("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4AAAA")] // the signature with bytes appended
+    [InlineData("v=")]
+    public void ServerSignatureThatIsNotExactlyTheExpectedOne_Throws(string serverFinal)
+    {
+        // The comparison is CryptographicOperations.FixedTimeEquals: a near miss, a prefix or an extension are
+        // all refused, and none of them can be found byte by byte through timing.
+        var client = new ScramSha256Client("pencil", "rOprNGfwEbeRWgbNEkqO", "user");
+        client.ClientFinalMessage(Encoding.UTF8.GetBytes(ServerFirst));
+        var e = Assert.Throws<PgProtocolException>(() => client.VerifyServerFinal(Encoding.ASCII.GetBytes(serverFinal)));
+        Assert.Equal("28P01", e.SqlState);
+    }
+
     [Fact]
     public void VerifyBeforeFinal_IsAnInvalidOperation()
     {

@@ -304,6 +304,54 @@ public sealed class TokenAuthenticatorTests : IDisposable
         AssertFailure(refused, AuthenticationFailure.UnknownApiKey);
     }
 
+    [Fact]
+    public async Task Api_key_differing_only_in_its_last_character_or_its_case_is_refused()
+    {
+        // Only the SHA-256 of a key is stored, and hashes are compared with FixedTimeEquals against every key
+        // without stopping at a match, so neither timing nor a near miss says anything about a stored key.
+        var key = ApiKeys.Generate();
+        var keys = new[] { new ApiKeyConfig { Identity = "robot", Sha256 = ApiKeys.Hash(key) } };
+        var lastChanged = key[..^1] + (key[^1] == 'a' ? 'b' : 'a');
+
+        Assert.True((await Authenticate(Authenticator(apiKeys: keys), key)).Succeeded);
+        AssertFailure(await Authenticate(Authenticator(apiKeys: keys), lastChanged), AuthenticationFailure.UnknownApiKey);
+        AssertFailure(await Authenticate(Authenticator(apiKeys: keys), key.ToUpperInvariant()), AuthenticationFailure.UnknownApiKey);
+        AssertFailure(await Authenticate(Authenticator(apiKeys: keys), key + "x"), AuthenticationFailure.UnknownApiKey);
+    }
+
+    [Fact]
+    public async Task Jwks_token_accepted_once_is_refused_when_replayed_after_expiry_plus_skew()
+    {
+        // The allowed clock skew is identity.clock_skew: 30 s by default and in these tests.
+        using var authenticator = Authenticator();
+        var token = Rsa.Mint(Issuer, Start);
+        Assert.True((await authenticator.AuthenticateAsync(token, CancellationToken.None)).Succeeded);
+
+        _time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(30));
+        Assert.True((await authenticator.AuthenticateAsync(token, CancellationToken.None)).Succeeded);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        AssertFailure(await authenticator.AuthenticateAsync(token, CancellationToken.None), AuthenticationFailure.Expired);
+    }
+
+    [Fact]
+    public async Task Dev_token_accepted_once_is_refused_when_replayed_after_expiry_plus_skew()
+    {
+        var devKey = DevSigningKey.LoadOrCreate(_folder.Path);
+        using var authenticator = new TokenAuthenticator(
+            new IdentityConfig { DevIssuer = true, ClockSkew = TimeSpan.FromSeconds(30) }, devKey, _time);
+        var token = devKey.Mint("agent", ["demo"], TimeSpan.FromMinutes(10), _time);
+        var first = await authenticator.AuthenticateAsync(token, CancellationToken.None);
+        Assert.True(first.Succeeded, first.Detail);
+        Assert.Equal(AuthenticationMethod.DevToken, first.Principal!.Method);
+
+        _time.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(30));
+        Assert.True((await authenticator.AuthenticateAsync(token, CancellationToken.None)).Succeeded);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        AssertFailure(await authenticator.AuthenticateAsync(token, CancellationToken.None), AuthenticationFailure.Expired);
+    }
+
     [Theory]
     [InlineData("a.b.c", true)]
     [InlineData("a.b.", true)]

@@ -29,6 +29,12 @@ internal static class PgFrameForwarder
         while (true)
         {
             var status = PgFrameScanner.TryScanMessage(remaining, maxMessageBytes, out var type, out var frameLength);
+            if (fromClient && !remaining.IsEmpty && !PgSessionInspector.IsFrontendTypeAfterStartup(type))
+            {
+                outcome = PgRelayOutcome.Violation(fromClient, $"message type '{Printable(type)}' is not valid after start-up");
+                break;
+            }
+
             if (status == PgScanStatus.NeedMoreData)
             {
                 break;
@@ -85,6 +91,9 @@ internal static class PgFrameForwarder
         WriteRun(buffer, runStart, consumed, to);
         return outcome;
     }
+
+    /// <summary>A type byte as it can go into a log line and an error message: a control byte as its number.</summary>
+    private static string Printable(byte type) => type is >= 0x20 and < 0x7F ? ((char)type).ToString() : $"\\x{type:X2}";
 
     private static void WriteRun(in ReadOnlySequence<byte> buffer, SequencePosition start, SequencePosition end,
         IBufferWriter<byte> to)

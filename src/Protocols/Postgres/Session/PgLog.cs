@@ -29,7 +29,9 @@ internal static partial class PgLog
         "[{SessionId}] {Subject} refused on listener {Listener}: {Reason}")]
     public static partial void AccessRefused(ILogger logger, string sessionId, string subject, string listener, string reason);
 
-    [LoggerMessage(1005, LogLevel.Debug, "[{SessionId}] client {Client} rejected during startup: {Reason}")]
+    // Information, not Debug: a refused start-up (garbage, a port scan, a bad token) is something an operator
+    // may need to see, but it is the client's doing, never the gateway's failure.
+    [LoggerMessage(1005, LogLevel.Information, "[{SessionId}] client {Client} rejected during startup: {Reason}")]
     public static partial void StartupRejected(ILogger logger, string sessionId, string client, string reason);
 
     [LoggerMessage(1006, LogLevel.Error,
@@ -84,4 +86,7 @@ internal static partial class PgLog
 
     [LoggerMessage(1016, LogLevel.Information, "[{SessionId}] statement refused by rule {Rule}: {Reason}")]
     public static partial void StatementDenied(ILogger logger, string sessionId, string rule, string reason);
+
+    [LoggerMessage(1017, LogLevel.Information, "[{SessionId}] client {Client} left during startup: {Reason}")]
+    public static partial void StartupAbandoned(ILogger logger, string sessionId, string client, string reason);
 }

@@ -239,9 +239,14 @@ internal sealed partial class PgSession
                     {
                         // A client that hangs up mid-message broke the protocol; a database that does so has died
                         // (killed, crashed, network cut) part way through sending, which is a lost upstream.
-                        return fromClient
-                            ? PgRelayOutcome.Violation(fromClient, "connection closed in the middle of a message")
-                            : UpstreamLost("upstream connection closed in the middle of a message");
+                        const string Cut = "connection closed in the middle of a message";
+                        if (!fromClient)
+                        {
+                            return UpstreamLost("upstream " + Cut);
+                        }
+
+                        PgLog.ProtocolViolation(_logger, SessionId, "client", Cut);
+                        return PgRelayOutcome.Violation(fromClient, Cut);
                     }
 
                     return fromClient ? PgRelayOutcome.Closed(ClientDisconnected) : UpstreamLost("upstream closed the connection");

@@ -7,6 +7,7 @@ using Sluice.Core.Audit;
 using Sluice.Core.Configuration;
 using Sluice.Core.Identity;
 using Sluice.Core.Recording;
+using Sluice.Core.Security;
 
 namespace Sluice.Protocols.Postgres;
 
@@ -50,9 +51,12 @@ internal sealed partial class PgSession
         {
             return await RejectAsync(e.SqlState, e.Message, $"malformed start-up: {e.Message}", CancellationToken.None);
         }
-        catch (EndOfStreamException)
+        catch (EndOfStreamException e)
         {
+            // Closed mid-message or a failed TLS handshake; a close before the first byte (a health check)
+            // returns null above and stays quiet.
             _endReason = "client closed during start-up";
+            PgLog.StartupAbandoned(_logger, SessionId, _client, e.Message);
             return false;
         }
     }
@@ -118,7 +122,8 @@ internal sealed partial class PgSession
                 new SslServerAuthenticationOptions
                 {
                     ServerCertificate = certificate,
-                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    EnabledSslProtocols = TlsPolicy.Protocols,
+                    CipherSuitesPolicy = TlsPolicy.CipherSuitesPolicy,
                     ClientCertificateRequired = false,
                 },
                 cancellationToken);

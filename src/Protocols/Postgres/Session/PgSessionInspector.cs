@@ -229,6 +229,18 @@ internal sealed class PgSessionInspector
         return PgRelayOutcome.Continue;
     }
 
+    /// <summary>
+    /// Whether a client may send this message type once the session is running. Judged on the type byte alone,
+    /// before the frame's body arrives, as PostgreSQL does: a stray start-up packet (whose first byte is 0)
+    /// then ends the session at once instead of leaving the relay waiting for a body that never comes.
+    /// </summary>
+    public static bool IsFrontendTypeAfterStartup(byte type) => (PgFrontendMessageType)type is
+        PgFrontendMessageType.Query or PgFrontendMessageType.Parse or PgFrontendMessageType.Bind
+        or PgFrontendMessageType.Execute or PgFrontendMessageType.FunctionCall or PgFrontendMessageType.CopyData
+        or PgFrontendMessageType.Close or PgFrontendMessageType.Terminate or PgFrontendMessageType.Sync
+        or PgFrontendMessageType.Flush or PgFrontendMessageType.Describe or PgFrontendMessageType.CopyDone
+        or PgFrontendMessageType.CopyFail;
+
     /// <summary>Records what the client receives: result columns, rows within the budget, completions, errors.</summary>
     public PgRelayOutcome Backend(scoped ReadOnlySpan<byte> original, out ReadOnlySpan<byte> replacement)
     {

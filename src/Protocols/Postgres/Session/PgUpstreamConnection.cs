@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Sluice.Core.Configuration;
+using Sluice.Core.Security;
 
 namespace Sluice.Protocols.Postgres;
 
@@ -139,7 +140,8 @@ internal sealed class PgUpstreamConnection : IAsyncDisposable
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = connection.Upstream.Host,
-            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            EnabledSslProtocols = TlsPolicy.Protocols,
+            CipherSuitesPolicy = TlsPolicy.CipherSuitesPolicy,
             RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
                 ValidateUpstreamCertificate(connection.Upstream, certificate, errors),
         };
