@@ -23,7 +23,7 @@ public sealed class PgHostileFramingTests(PostgresFixture postgres) : PgHostileT
     private protected override HarnessOptions Options { get; } = new()
     {
         AllowPlaintext = true,
-        StartupTimeout = "2s",
+        StartupTimeout = "5s",
         MaxMessageBytes = "64KiB",
     };
 
