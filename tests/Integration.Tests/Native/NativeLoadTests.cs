@@ -125,6 +125,9 @@ public sealed class NativeLoadTests(ITestOutputHelper output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"gateway RSS: idle {idleRss / 1048576.0:F1} MiB, second half first {early / 1048576.0:F1} MiB, " +
             $"second half last {late / 1048576.0:F1} MiB, peak {samples.Max(s => s.Rss) / 1048576.0:F1} MiB"));
+        output.WriteLine("gateway RSS every 10 s, MiB: " + string.Join(' ', samples
+            .Where((_, i) => i % 10 == 9)
+            .Select(s => (s.Rss / 1048576.0).ToString("F0", CultureInfo.InvariantCulture))));
 
         Assert.True(stats.Errors == 0, stats.Describe());
         Assert.True(peakDescriptors >= clients * 2, $"only {peakDescriptors} descriptors with {clients} sessions open");
