@@ -43,14 +43,24 @@ public static class ConfigLoader
         var baseDirectory = Path.GetDirectoryName(fullPath) ?? Directory.GetCurrentDirectory();
 
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             throw new ConfigException(
                 sourcePath, (int)e.Start.Line, (int)e.Start.Column, $"YAML syntax error: {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner fails this way, without a position, on some unclosed flow collections
+            // ("connections: [demo" followed by more keys). The last event it produced is where the trouble began.
+            Mark at = parser.Current?.Start ?? Mark.Empty;
+            throw new ConfigException(sourcePath, (int)Math.Max(at.Line, 1), (int)Math.Max(at.Column, 1),
+                "YAML syntax error: the parser could not continue after this point; look for a '[' or '{' "
+                + "that is not closed, or a quote that does not end", e);
         }
 
         if (stream.Documents.Count == 0 || ConfigBinder.IsNull(stream.Documents[0].RootNode))

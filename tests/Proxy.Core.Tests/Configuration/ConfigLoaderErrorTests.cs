@@ -40,6 +40,19 @@ public sealed class ConfigLoaderErrorTests
     [Fact]
     public void Base_config_is_valid() => Assert.NotNull(ConfigLoader.Parse(Base, Source));
 
+    // Found by fuzzing: YamlDotNet threw InvalidOperationException, which escaped without file or position.
+    [Fact]
+    public void Unclosed_flow_sequence_before_more_keys_points_at_its_start() =>
+        Fails(Edit("connections: [demo]", "connections: [demo"), 5, 18, "'[' or '{' that is not closed");
+
+    [Fact]
+    public void Unclosed_flow_mapping_before_more_keys_is_a_config_error()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("a: {b: c\nd: e\n", Source));
+        Assert.Contains("YAML syntax error", ex.Reason, StringComparison.Ordinal);
+        Assert.Equal(1, ex.Line);
+    }
+
     [Fact]
     public void Unknown_root_key_lists_allowed_keys() =>
         Fails(Base + "\nlistenerz: 1", 12, 1, "unknown key 'listenerz' in the configuration; allowed keys: data_dir, "
