@@ -26,8 +26,18 @@ public sealed class FuzzCorpusReplayTests
         }
     }
 
-    private static readonly string[] Targets =
-        ["pg-frontend", "pg-backend", "pg-copy-text", "pg-copy-csv", "pg-copy-binary"];
+    private static readonly Dictionary<string, Action<byte[]>> Runners = new()
+    {
+        ["pg-frontend"] = data => PgTargets.Frontend(data),
+        ["pg-backend"] = data => PgTargets.Backend(data),
+        ["pg-copy-text"] = data => PgTargets.CopyText(data),
+        ["pg-copy-csv"] = data => PgTargets.CopyCsv(data),
+        ["pg-copy-binary"] = data => PgTargets.CopyBinary(data),
+        ["scram"] = data => ScramTargets.Scram(data),
+        ["mask"] = data => MaskTargets.Mask(data),
+    };
+
+    private static IEnumerable<string> Targets => Runners.Keys;
 
     [Fact]
     public void Corpus_HasSeedsForEveryTarget()
@@ -43,14 +53,7 @@ public sealed class FuzzCorpusReplayTests
     public void Seed_WholeTruncatedAndMutated_ThrowsNothingButProtocolErrors(string target, string file)
     {
         byte[] seed = File.ReadAllBytes(Path.Combine(CorpusDirectory(target), file));
-        Action<byte[]> run = target switch
-        {
-            "pg-frontend" => data => PgTargets.Frontend(data),
-            "pg-backend" => data => PgTargets.Backend(data),
-            "pg-copy-text" => data => PgTargets.CopyText(data),
-            "pg-copy-csv" => data => PgTargets.CopyCsv(data),
-            _ => data => PgTargets.CopyBinary(data),
-        };
+        Action<byte[]> run = Runners[target];
 
         run(seed);
         for (int length = 0; length < seed.Length; length += 1 + (length / 64))
@@ -69,6 +72,26 @@ public sealed class FuzzCorpusReplayTests
 
             run(mutated);
         }
+    }
+
+    [Fact]
+    public void Seeds_ReachTheChecksBeyondParsing()
+    {
+        long exchanges = ScramTargets.ExchangesVerified;
+        long rows = MaskTargets.RowsReadBack;
+        foreach (string file in Directory.EnumerateFiles(CorpusDirectory("scram")))
+        {
+            ScramTargets.Scram(File.ReadAllBytes(file));
+        }
+
+        foreach (string file in Directory.EnumerateFiles(CorpusDirectory("mask")))
+        {
+            MaskTargets.Mask(File.ReadAllBytes(file));
+        }
+
+        // Counters are shared with tests running in parallel, so only growth is certain.
+        Assert.True(ScramTargets.ExchangesVerified - exchanges >= 2, "SCRAM seeds never got a server-first accepted");
+        Assert.True(MaskTargets.RowsReadBack - rows >= 7, "mask seeds did not all get masked and read back");
     }
 
     private static string CorpusDirectory(string target) =>
