@@ -1,4 +1,5 @@
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Sluice.Core.Configuration;
@@ -43,7 +44,7 @@ public static class ConfigLoader
         var baseDirectory = Path.GetDirectoryName(fullPath) ?? Directory.GetCurrentDirectory();
 
         var stream = new YamlStream();
-        var parser = new Parser(new StringReader(yaml));
+        var parser = new NodeTrackingParser(new Parser(new StringReader(yaml)));
         try
         {
             stream.Load(parser);
@@ -53,14 +54,14 @@ public static class ConfigLoader
             throw new ConfigException(
                 sourcePath, (int)e.Start.Line, (int)e.Start.Column, $"YAML syntax error: {e.Message}", e);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner fails this way, without a position, on some unclosed flow collections
-            // ("connections: [demo" followed by more keys). The last event it produced is where the trouble began.
-            Mark at = parser.Current?.Start ?? Mark.Empty;
+            // YamlDotNet fails this way, without a position, on some malformed text: a '[' or '{' left open before
+            // more keys, or a mapping entry with no key (": value"). The last node it read is where to look.
+            Mark at = parser.LastNodeStart;
             throw new ConfigException(sourcePath, (int)Math.Max(at.Line, 1), (int)Math.Max(at.Column, 1),
-                "YAML syntax error: the parser could not continue after this point; look for a '[' or '{' "
-                + "that is not closed, or a quote that does not end", e);
+                "YAML syntax error: the parser could not go on from here; look for a '[' or '{' that is not "
+                + "closed, or a ':' with no key before it", e);
         }
 
         if (stream.Documents.Count == 0 || ConfigBinder.IsNull(stream.Documents[0].RootNode))
@@ -77,5 +78,24 @@ public static class ConfigLoader
         }
 
         return binder.Bind(stream.Documents[0].RootNode);
+    }
+
+    /// <summary>Remembers where the last node began, to place errors YamlDotNet reports without a position.</summary>
+    private sealed class NodeTrackingParser(IParser inner) : IParser
+    {
+        public Mark LastNodeStart { get; private set; } = Mark.Empty;
+
+        public ParsingEvent Current => inner.Current!;
+
+        public bool MoveNext()
+        {
+            bool moved = inner.MoveNext();
+            if (moved && inner.Current is NodeEvent node)
+            {
+                LastNodeStart = node.Start;
+            }
+
+            return moved;
+        }
     }
 }
