@@ -44,7 +44,7 @@ public static class ConfigLoader
         var baseDirectory = Path.GetDirectoryName(fullPath) ?? Directory.GetCurrentDirectory();
 
         var stream = new YamlStream();
-        var parser = new NodeTrackingParser(new Parser(new StringReader(yaml)));
+        var parser = new GuardedParser(new Parser(new StringReader(yaml)), sourcePath);
         try
         {
             stream.Load(parser);
@@ -80,22 +80,56 @@ public static class ConfigLoader
         return binder.Bind(stream.Documents[0].RootNode);
     }
 
-    /// <summary>Remembers where the last node began, to place errors YamlDotNet reports without a position.</summary>
-    private sealed class NodeTrackingParser(IParser inner) : IParser
+    /// <summary>
+    /// Remembers where the last node began, to place errors YamlDotNet reports without a position, and refuses
+    /// what YamlDotNet cannot load safely: an alias to a node that is still open (a node containing itself, on
+    /// which YamlDotNet recurses until the process dies of a stack overflow) and nesting deeper than any
+    /// configuration needs (for the same reason).
+    /// </summary>
+    private sealed class GuardedParser(IParser inner, string sourcePath) : IParser
     {
+        private const int MaxNesting = 64;
+
+        private readonly List<AnchorName> _open = [];
+
         public Mark LastNodeStart { get; private set; } = Mark.Empty;
 
         public ParsingEvent Current => inner.Current!;
 
         public bool MoveNext()
         {
-            bool moved = inner.MoveNext();
-            if (moved && inner.Current is NodeEvent node)
+            if (!inner.MoveNext())
+            {
+                return false;
+            }
+
+            switch (inner.Current)
+            {
+                case AnchorAlias alias when _open.Contains(alias.Value):
+                    throw Refuse(alias, $"the alias '*{alias.Value}' refers to '&{alias.Value}' from inside it; "
+                        + "a node cannot contain itself");
+                case MappingStart or SequenceStart when _open.Count == MaxNesting:
+                    throw Refuse(inner.Current, $"the YAML is nested more than {MaxNesting} levels deep");
+                case MappingStart start:
+                    _open.Add(start.Anchor);
+                    break;
+                case SequenceStart start:
+                    _open.Add(start.Anchor);
+                    break;
+                case MappingEnd or SequenceEnd when _open.Count > 0:
+                    _open.RemoveAt(_open.Count - 1);
+                    break;
+            }
+
+            if (inner.Current is NodeEvent node)
             {
                 LastNodeStart = node.Start;
             }
 
-            return moved;
+            return true;
         }
+
+        private ConfigException Refuse(ParsingEvent at, string reason) =>
+            new(sourcePath, (int)Math.Max(at.Start.Line, 1), (int)Math.Max(at.Start.Column, 1), reason);
     }
 }

@@ -50,6 +50,24 @@ public sealed class ConfigLoaderErrorTests
     public void Unclosed_flow_mapping_before_more_keys_points_at_the_last_node_read() =>
         Fails("a: {b: c\nd: e\n", 1, 5, "YAML syntax error");
 
+    // Found by fuzzing: YamlDotNet recursed until the process died of a stack overflow on this (a flow mapping
+    // that holds, as a key, a mapping with an alias to the outer one).
+    [Fact]
+    public void Alias_to_an_enclosing_node_is_refused_before_yamldotnet_recurses() =>
+        Fails("&a {0,{*a},*a t\n", 1, 8, "the alias '*a' refers to '&a' from inside it");
+
+    [Fact]
+    public void Alias_to_a_closed_node_still_works()
+    {
+        string yaml = Base.Replace("connections: [demo]", "connections: &names [demo]", StringComparison.Ordinal)
+            + "\naccess:\n  - connections: *names\n    groups: [g]\n";
+        Assert.NotNull(ConfigLoader.Parse(yaml, Source));
+    }
+
+    [Fact]
+    public void Nesting_deeper_than_any_configuration_needs_is_refused() =>
+        Fails("a: " + new string('[', 5000), 1, 67, "nested more than 64 levels deep");
+
     // YamlDotNet notices only at the end of the mapping; the position is the last node it read (user's value).
     [Fact]
     public void Mapping_entry_without_a_key_is_a_config_error_near_it() =>
