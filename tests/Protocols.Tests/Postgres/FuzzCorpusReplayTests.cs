@@ -53,25 +53,7 @@ public sealed class FuzzCorpusReplayTests
     public void Seed_WholeTruncatedAndMutated_ThrowsNothingButProtocolErrors(string target, string file)
     {
         byte[] seed = File.ReadAllBytes(Path.Combine(CorpusDirectory(target), file));
-        Action<byte[]> run = Runners[target];
-
-        run(seed);
-        for (int length = 0; length < seed.Length; length += 1 + (length / 64))
-        {
-            run(seed[..length]);
-        }
-
-        var random = new Random(20240917);
-        for (int i = 0; i < 300; i++)
-        {
-            byte[] mutated = (byte[])seed.Clone();
-            for (int flips = 1 + random.Next(3); flips > 0; flips--)
-            {
-                mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
-            }
-
-            run(mutated);
-        }
+        CorpusReplay.WholeTruncatedAndMutated(seed, Runners[target], randomSeed: 20240917);
     }
 
     [Fact]

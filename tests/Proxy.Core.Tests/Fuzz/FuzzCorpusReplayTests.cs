@@ -46,25 +46,7 @@ public sealed class FuzzCorpusReplayTests
     public void Input_WholeTruncatedAndMutated_FailsOnlyAsDeclared(string target, string file)
     {
         byte[] seed = File.ReadAllBytes(Path.Combine(CorpusDirectory(target), file));
-        Action<byte[]> run = Runners[target];
-
-        run(seed);
-        for (int length = 0; length < seed.Length; length += 1 + (length / 32))
-        {
-            run(seed[..length]);
-        }
-
-        var random = new Random(20260301);
-        for (int i = 0; i < 300; i++)
-        {
-            byte[] mutated = (byte[])seed.Clone();
-            for (int flips = 1 + random.Next(3); flips > 0 && mutated.Length > 0; flips--)
-            {
-                mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
-            }
-
-            run(mutated);
-        }
+        CorpusReplay.WholeTruncatedAndMutated(seed, Runners[target], randomSeed: 20260301);
     }
 
     [Fact]
