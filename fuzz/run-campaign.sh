@@ -59,8 +59,12 @@ fi
 
 # --- build -------------------------------------------------------------------------------------------------
 mkdir -p "$build"
+# Campaigns may run side by side: one at a time builds, and the driver is replaced, never rewritten in place.
+exec 9>"$build/.build-lock"
+flock 9
 echo "== building the driver"
-clang-16 -fsanitize=fuzzer -O2 -Wall -Wextra -o "$driver" "$repo/fuzz/driver/sluice-libfuzzer.c"
+clang-16 -fsanitize=fuzzer -O2 -Wall -Wextra -o "$driver.new" "$repo/fuzz/driver/sluice-libfuzzer.c"
+mv -f "$driver.new" "$driver"
 
 echo "== publishing and instrumenting Sluice.Fuzz"
 rm -rf "$publish"
@@ -71,6 +75,7 @@ instrumented=(Sluice.Protocols.dll Sluice.Core.dll Sluice.Masking.dll)
 for assembly in "${instrumented[@]}"; do
   (cd "$publish" && sharpfuzz "$assembly")
 done
+flock -u 9
 
 # --- fuzz --------------------------------------------------------------------------------------------------
 rm -rf "$work"
