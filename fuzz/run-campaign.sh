@@ -7,7 +7,8 @@
 # instruments Sluice's assemblies, builds our libFuzzer driver (fuzz/driver), then fuzzes TARGET for SECONDS
 # starting from the checked-in corpus (fuzz/corpus/TARGET, read only) and a fresh work folder, with the
 # target's dictionary. Crashers land in fuzz/findings/TARGET/. With SLUICE_FUZZ_MERGE=1 the inputs that add
-# coverage are merged into the checked-in corpus afterwards (libFuzzer -merge=1), so it grows only by those.
+# coverage are merged into the checked-in corpus afterwards (libFuzzer -merge=1), so it grows only by those;
+# the merge counts edges, not hit counts (-use_counters=0), which keeps the checked-in corpus small.
 # A crash ends a single-job campaign; SLUICE_FUZZ_KEEP_GOING=1 (fork mode) carries on and collects them all.
 #
 # Environment: SLUICE_FUZZ_BUILD (default /tmp/sluice-fuzz-build) holds the build and work folders.
@@ -115,7 +116,7 @@ fi
 if [[ ${SLUICE_FUZZ_MERGE:-0} == 1 ]]; then
   before=$(find "$corpus" -type f | wc -l)
   SLUICE_FUZZ_DLL=$publish/Sluice.Fuzz.dll SLUICE_FUZZ_TARGET=$target \
-    "$driver" -merge=1 -timeout=10 -max_len="$max_len" "$corpus" "$work/corpus" </dev/null >>"$log" 2>&1
+    "$driver" -merge=1 -use_counters=0 -timeout=10 -max_len="$max_len" "$corpus" "$work/corpus" </dev/null >>"$log" 2>&1
   after=$(find "$corpus" -type f | wc -l)
   echo "   merged $((after - before)) coverage-adding inputs into fuzz/corpus/$target ($(du -sh "$corpus" | cut -f1))"
 fi

@@ -82,15 +82,16 @@ public static class ConfigLoader
 
     /// <summary>
     /// Remembers where the last node began, to place errors YamlDotNet reports without a position, and refuses
-    /// what YamlDotNet cannot load safely: an alias to a node that is still open (a node containing itself, on
-    /// which YamlDotNet recurses until the process dies of a stack overflow) and nesting deeper than any
-    /// configuration needs (for the same reason).
+    /// what YamlDotNet cannot load safely: an alias to a node that is still open (a node containing itself) or to
+    /// an anchor not defined before it, on which YamlDotNet recurses until the process dies of a stack overflow,
+    /// and nesting deeper than any configuration needs (for the same reason).
     /// </summary>
     private sealed class GuardedParser(IParser inner, string sourcePath) : IParser
     {
         private const int MaxNesting = 64;
 
         private readonly List<AnchorName> _open = [];
+        private readonly HashSet<AnchorName> _defined = [];
 
         public Mark LastNodeStart { get; private set; } = Mark.Empty;
 
@@ -108,6 +109,8 @@ public static class ConfigLoader
                 case AnchorAlias alias when _open.Contains(alias.Value):
                     throw Refuse(alias, $"the alias '*{alias.Value}' refers to '&{alias.Value}' from inside it; "
                         + "a node cannot contain itself");
+                case AnchorAlias alias when !_defined.Contains(alias.Value):
+                    throw Refuse(alias, $"the alias '*{alias.Value}' refers to an anchor no node before it defines");
                 case MappingStart or SequenceStart when _open.Count == MaxNesting:
                     throw Refuse(inner.Current, $"the YAML is nested more than {MaxNesting} levels deep");
                 case MappingStart start:
@@ -124,6 +127,10 @@ public static class ConfigLoader
             if (inner.Current is NodeEvent node)
             {
                 LastNodeStart = node.Start;
+                if (!node.Anchor.IsEmpty)
+                {
+                    _defined.Add(node.Anchor);
+                }
             }
 
             return true;

@@ -56,6 +56,11 @@ public sealed class ConfigLoaderErrorTests
     public void Alias_to_an_enclosing_node_is_refused_before_yamldotnet_recurses() =>
         Fails("&a {0,{*a},*a t\n", 1, 8, "the alias '*a' refers to '&a' from inside it");
 
+    // Found by fuzzing: an alias to an anchor defined nowhere before it, in a mapping key, recursed the same way.
+    [Fact]
+    public void Alias_to_an_undefined_anchor_is_refused() =>
+        Fails("x: {1, {&a {file: 1, *b}}, *a t}\n", 1, 22, "the alias '*b' refers to an anchor no node before it");
+
     [Fact]
     public void Alias_to_a_closed_node_still_works()
     {
