@@ -53,7 +53,8 @@ public sealed class FuzzCorpusReplayTests
     public void Seed_WholeTruncatedAndMutated_ThrowsNothingButProtocolErrors(string target, string file)
     {
         byte[] seed = File.ReadAllBytes(Path.Combine(CorpusDirectory(target), file));
-        CorpusReplay.WholeTruncatedAndMutated(seed, Runners[target], randomSeed: 20240917);
+        CorpusReplay.WholeTruncatedAndMutated(
+            seed, Runners[target], randomSeed: 20240917, CorpusReplay.MutationsFor(file));
     }
 
     [Fact]

@@ -46,7 +46,8 @@ public sealed class FuzzCorpusReplayTests
     public void Input_WholeTruncatedAndMutated_FailsOnlyAsDeclared(string target, string file)
     {
         byte[] seed = File.ReadAllBytes(Path.Combine(CorpusDirectory(target), file));
-        CorpusReplay.WholeTruncatedAndMutated(seed, Runners[target], randomSeed: 20260301);
+        CorpusReplay.WholeTruncatedAndMutated(
+            seed, Runners[target], randomSeed: 20260301, CorpusReplay.MutationsFor(file));
     }
 
     [Fact]
