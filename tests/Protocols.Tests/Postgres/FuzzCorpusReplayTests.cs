@@ -54,7 +54,7 @@ public sealed class FuzzCorpusReplayTests
     {
         byte[] seed = File.ReadAllBytes(Path.Combine(CorpusDirectory(target), file));
         CorpusReplay.WholeTruncatedAndMutated(
-            seed, Runners[target], randomSeed: 20240917, CorpusReplay.MutationsFor(file));
+            seed, Runners[target], randomSeed: 20240917, thorough: CorpusReplay.IsSeed(file));
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class FuzzCorpusReplayTests
     {
         byte[] seed = File.ReadAllBytes(Path.Combine(CorpusDirectory(target), file));
         CorpusReplay.WholeTruncatedAndMutated(
-            seed, Runners[target], randomSeed: 20260301, CorpusReplay.MutationsFor(file));
+            seed, Runners[target], randomSeed: 20260301, thorough: CorpusReplay.IsSeed(file));
     }
 
     [Fact]
