@@ -93,18 +93,21 @@ fi
 echo "== fuzzing $target for ${seconds}s with $jobs job(s); log: $log"
 started=$(date +%s)
 set +e
-SLUICE_FUZZ_DLL=$publish/Sluice.Fuzz.dll SLUICE_FUZZ_TARGET=$target \
-  "$driver" "${flags[@]}" "$work/corpus" "$corpus" </dev/null >"$log" 2>&1
+# bash's time keyword reports the CPU of the driver and of the .NET child it reaps.
+TIMEFORMAT='%U %S'
+cpu=$( { time SLUICE_FUZZ_DLL=$publish/Sluice.Fuzz.dll SLUICE_FUZZ_TARGET=$target \
+  "$driver" "${flags[@]}" "$work/corpus" "$corpus" </dev/null >"$log" 2>&1 ; } 2>&1 )
 status=$?
 set -e
 elapsed=$(( $(date +%s) - started ))
+cpu_seconds=$(awk '{ printf "%d", $1 + $2 }' <<<"$cpu")
 
 # --- report ------------------------------------------------------------------------------------------------
 last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 slots=$(sed -n 's/.*executions, \([0-9]*\) of 65536 coverage-map slots hit.*/\1/p' "$log" | tail -1)
 crashers=$(find "$findings" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' \) | sort)
-echo "== $target: ${elapsed}s wall, ${execs:-?} executions, ${slots:-?} map slots hit, libFuzzer exit $status"
+echo "== $target: ${elapsed}s wall, ${cpu_seconds}s CPU, ${execs:-?} executions, ${slots:-?} map slots hit, libFuzzer exit $status"
 echo "   last status: ${last:-none}"
 if [[ -n $crashers ]]; then
   echo "   findings (reproduce with: dotnet run --project fuzz/Sluice.Fuzz -- $target --replay DIR):"
