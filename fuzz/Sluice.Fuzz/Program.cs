@@ -10,6 +10,12 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        if (args is ["--write-recording-seeds", string folder])
+        {
+            RecordingSeeds.WriteAsync(folder).GetAwaiter().GetResult();
+            return 0;
+        }
+
         ReadOnlySpanAction? target = args.Length == 0 ? null : args[0] switch
         {
             "pg-frontend" => PgTargets.Frontend,
@@ -17,12 +23,17 @@ internal static class Program
             "pg-copy-text" => PgTargets.CopyText,
             "pg-copy-csv" => PgTargets.CopyCsv,
             "pg-copy-binary" => PgTargets.CopyBinary,
+            "scram" => ScramTargets.Scram,
+            "mask" => MaskTargets.Mask,
+            "sql" => CoreTargets.Sql,
+            "recording" => CoreTargets.Recording,
+            "config" => CoreTargets.Config,
             _ => null,
         };
         if (target is null)
         {
-            Console.Error.WriteLine(
-                "usage: Sluice.Fuzz pg-frontend|pg-backend|pg-copy-text|pg-copy-csv|pg-copy-binary [--replay DIR]");
+            Console.Error.WriteLine("usage: Sluice.Fuzz TARGET [--replay DIR]; TARGET is one of pg-frontend, pg-backend, "
+                + "pg-copy-text, pg-copy-csv, pg-copy-binary, scram, mask, sql, recording, config");
             return 2;
         }
 

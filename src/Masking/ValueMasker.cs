@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text.Unicode;
 
 namespace Sluice.Masking;
 
@@ -139,12 +140,18 @@ internal static class ValueMasker
         return width;
     }
 
+    /// <remarks>
+    /// Characters are UTF-8 characters. A value that is not valid UTF-8 (a SQL_ASCII database stores any bytes)
+    /// is counted in bytes: counting lead bytes there would let a run of continuation bytes pass as part of one
+    /// "character" and show far more than N bytes.
+    /// </remarks>
     private static int KeepLast(ReadOnlySpan<byte> value, int keep, Span<byte> destination)
     {
+        bool utf8 = Utf8.IsValid(value);
         int characters = 0;
         foreach (byte b in value)
         {
-            if ((b & 0xC0) != 0x80)
+            if (!utf8 || (b & 0xC0) != 0x80)
             {
                 characters++;
             }
@@ -154,7 +161,7 @@ internal static class ValueMasker
         int keptFrom = value.Length;
         for (int seen = 0; seen < characters - hidden; keptFrom--)
         {
-            if ((value[keptFrom - 1] & 0xC0) != 0x80)
+            if (!utf8 || (value[keptFrom - 1] & 0xC0) != 0x80)
             {
                 seen++;
             }

@@ -189,4 +189,18 @@ public sealed class ValueStrategyTests
         Assert.True(ResultMaskPlan.MaxMaskedLength(3) >= 3 + 128);
         Assert.True(ResultMaskPlan.MaxMaskedLength(int.MaxValue) > 0);
     }
+
+    // Found by fuzzing: a value that is not valid UTF-8 ended in a lead byte and a run of continuation bytes,
+    // which counted as one character, so keep_last 4 showed 15 bytes of it.
+    [Fact]
+    public void Text_keep_last_of_invalid_utf8_shows_at_most_that_many_bytes()
+    {
+        byte[] value = [.. "4111111111111111"u8, 0x0B, .. Enumerable.Repeat((byte)0xBC, 14)];
+        byte[]? masked = Mask(PlanFor(new MaskStrategy(MaskStrategyKind.KeepLast, 4), MaskValueKind.Text), value, out _);
+        Assert.Equal([.. Enumerable.Repeat((byte)'*', value.Length - 4), 0xBC, 0xBC, 0xBC, 0xBC], masked);
+    }
+
+    [Fact]
+    public void Text_keep_last_of_valid_utf8_still_counts_characters() =>
+        Assert.Equal("****\u00e9\u00e8\u00ea\u00eb", MaskText(new MaskStrategy(MaskStrategyKind.KeepLast, 4), "abcd\u00e9\u00e8\u00ea\u00eb"));
 }

@@ -9,6 +9,8 @@ internal sealed partial class PgStatementAnalyzer
     private const int MaxNesting = 24;
     private const char Ellipsis = '\u2026';
 
+    private static readonly char[] s_sqlWhitespace = [' ', '\t', '\n', '\r', '\f', '\v'];
+
     private static readonly SqlToken s_end = new(SqlTokenKind.Punctuation, 0, 0, ";");
 
     private readonly string _sql;
@@ -78,7 +80,9 @@ internal sealed partial class PgStatementAnalyzer
             : _tokens[_start].Kind == SqlTokenKind.Word ? _tokens[_start].Value.ToUpperInvariant() : string.Empty;
         SqlToken first = _tokens[_start];
         return new SqlStatement(
-            _sql[first.Start..last.End].Trim(),
+            // Only the whitespace the lexer skips: a character string.Trim() also removes (U+00A0, U+2028 ...) can be
+            // part of an identifier the server reads, and the text must stay what the client sent.
+            _sql[first.Start..last.End].Trim(s_sqlWhitespace),
             cls,
             cls == StatementClass.Unknown ? [] : OrderedRelations(),
             functions.ToArray(),

@@ -26,8 +26,18 @@ public sealed class FuzzCorpusReplayTests
         }
     }
 
-    private static readonly string[] Targets =
-        ["pg-frontend", "pg-backend", "pg-copy-text", "pg-copy-csv", "pg-copy-binary"];
+    private static readonly Dictionary<string, Action<byte[]>> Runners = new()
+    {
+        ["pg-frontend"] = data => PgTargets.Frontend(data),
+        ["pg-backend"] = data => PgTargets.Backend(data),
+        ["pg-copy-text"] = data => PgTargets.CopyText(data),
+        ["pg-copy-csv"] = data => PgTargets.CopyCsv(data),
+        ["pg-copy-binary"] = data => PgTargets.CopyBinary(data),
+        ["scram"] = data => ScramTargets.Scram(data),
+        ["mask"] = data => MaskTargets.Mask(data),
+    };
+
+    private static IEnumerable<string> Targets => Runners.Keys;
 
     [Fact]
     public void Corpus_HasSeedsForEveryTarget()
@@ -43,32 +53,28 @@ public sealed class FuzzCorpusReplayTests
     public void Seed_WholeTruncatedAndMutated_ThrowsNothingButProtocolErrors(string target, string file)
     {
         byte[] seed = File.ReadAllBytes(Path.Combine(CorpusDirectory(target), file));
-        Action<byte[]> run = target switch
-        {
-            "pg-frontend" => data => PgTargets.Frontend(data),
-            "pg-backend" => data => PgTargets.Backend(data),
-            "pg-copy-text" => data => PgTargets.CopyText(data),
-            "pg-copy-csv" => data => PgTargets.CopyCsv(data),
-            _ => data => PgTargets.CopyBinary(data),
-        };
+        CorpusReplay.WholeTruncatedAndMutated(
+            seed, Runners[target], randomSeed: 20240917, thorough: CorpusReplay.IsSeed(file));
+    }
 
-        run(seed);
-        for (int length = 0; length < seed.Length; length += 1 + (length / 64))
+    [Fact]
+    public void Seeds_ReachTheChecksBeyondParsing()
+    {
+        long exchanges = ScramTargets.ExchangesVerified;
+        long rows = MaskTargets.RowsReadBack;
+        foreach (string file in Directory.EnumerateFiles(CorpusDirectory("scram")))
         {
-            run(seed[..length]);
+            ScramTargets.Scram(File.ReadAllBytes(file));
         }
 
-        var random = new Random(20240917);
-        for (int i = 0; i < 300; i++)
+        foreach (string file in Directory.EnumerateFiles(CorpusDirectory("mask")))
         {
-            byte[] mutated = (byte[])seed.Clone();
-            for (int flips = 1 + random.Next(3); flips > 0; flips--)
-            {
-                mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
-            }
-
-            run(mutated);
+            MaskTargets.Mask(File.ReadAllBytes(file));
         }
+
+        // Counters are shared with tests running in parallel, so only growth is certain.
+        Assert.True(ScramTargets.ExchangesVerified - exchanges >= 2, "SCRAM seeds never got a server-first accepted");
+        Assert.True(MaskTargets.RowsReadBack - rows >= 7, "mask seeds did not all get masked and read back");
     }
 
     private static string CorpusDirectory(string target) =>

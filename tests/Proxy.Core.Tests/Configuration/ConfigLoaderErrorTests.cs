@@ -40,6 +40,44 @@ public sealed class ConfigLoaderErrorTests
     [Fact]
     public void Base_config_is_valid() => Assert.NotNull(ConfigLoader.Parse(Base, Source));
 
+    // Found by fuzzing: YamlDotNet threw InvalidOperationException or ArgumentException on these, which escaped the
+    // loader without file or position.
+    [Fact]
+    public void Unclosed_flow_sequence_before_more_keys_points_at_its_start() =>
+        Fails(Edit("connections: [demo]", "connections: [demo"), 5, 18, "'[' or '{' that is not closed");
+
+    [Fact]
+    public void Unclosed_flow_mapping_before_more_keys_points_at_the_last_node_read() =>
+        Fails("a: {b: c\nd: e\n", 1, 5, "YAML syntax error");
+
+    // Found by fuzzing: YamlDotNet recursed until the process died of a stack overflow on this (a flow mapping
+    // that holds, as a key, a mapping with an alias to the outer one).
+    [Fact]
+    public void Alias_to_an_enclosing_node_is_refused_before_yamldotnet_recurses() =>
+        Fails("&a {0,{*a},*a t\n", 1, 8, "the alias '*a' refers to '&a' from inside it");
+
+    // Found by fuzzing: an alias to an anchor defined nowhere before it, in a mapping key, recursed the same way.
+    [Fact]
+    public void Alias_to_an_undefined_anchor_is_refused() =>
+        Fails("x: {1, {&a {file: 1, *b}}, *a t}\n", 1, 22, "the alias '*b' refers to an anchor no node before it");
+
+    [Fact]
+    public void Alias_to_a_closed_node_still_works()
+    {
+        string yaml = Base.Replace("connections: [demo]", "connections: &names [demo]", StringComparison.Ordinal)
+            + "\naccess:\n  - connections: *names\n    groups: [g]\n";
+        Assert.NotNull(ConfigLoader.Parse(yaml, Source));
+    }
+
+    [Fact]
+    public void Nesting_deeper_than_any_configuration_needs_is_refused() =>
+        Fails("a: " + new string('[', 5000), 1, 67, "nested more than 64 levels deep");
+
+    // YamlDotNet notices only at the end of the mapping; the position is the last node it read (user's value).
+    [Fact]
+    public void Mapping_entry_without_a_key_is_a_config_error_near_it() =>
+        Fails(Edit("  host: h", "  : h"), 11, 13, "a ':' with no key before it");
+
     [Fact]
     public void Unknown_root_key_lists_allowed_keys() =>
         Fails(Base + "\nlistenerz: 1", 12, 1, "unknown key 'listenerz' in the configuration; allowed keys: data_dir, "

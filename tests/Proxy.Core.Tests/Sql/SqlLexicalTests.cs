@@ -80,4 +80,20 @@ public sealed class SqlLexicalTests
         Assert.Equal("SELECT /* keep */ 1", statements[0].Text);
         Assert.Equal("DELETE FROM t", statements[1].Text);
     }
+
+    // Found by fuzzing: statement text was trimmed with string.Trim(), which also removes characters the server
+    // reads as part of an identifier, so a statement of such a name had empty text.
+    [Theory]
+    [InlineData("SELECT 1 FROM t\u00A0", "SELECT 1 FROM t\u00A0")]
+    [InlineData("DROP TABLE \u2028", "DROP TABLE \u2028")]
+    [InlineData(" \t\nSELECT 1 \r\n", "SELECT 1")]
+    public void Statement_text_keeps_every_character_of_its_tokens(string sql, string text) =>
+        Assert.Equal(text, Assert.Single(SqlClassifier.Classify(sql)).Text);
+
+    [Fact]
+    public void A_statement_of_one_non_ascii_identifier_has_that_text()
+    {
+        IReadOnlyList<SqlStatement> statements = SqlClassifier.Classify("S;\u2028; ON5");
+        Assert.Equal(["S", "\u2028", "ON5"], statements.Select(s => s.Text));
+    }
 }

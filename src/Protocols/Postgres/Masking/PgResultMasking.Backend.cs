@@ -313,18 +313,7 @@ internal sealed partial class PgResultMasking
         if (plan.Plan is { } masking)
         {
             _copyRewriter = new PgCopyRowRewriter(plan.Options, columns);
-            _copyMasker = (column, value, isNull, destination) =>
-            {
-                if (isNull || !masking.Masks(column))
-                {
-                    return PgCopyMaskResult.Unchanged;
-                }
-
-                var written = masking.MaskValue(column, value, destination, out var changed);
-                return !changed ? PgCopyMaskResult.Unchanged
-                    : written == int.MinValue ? PgCopyMaskResult.DestinationTooSmall
-                    : written;
-            };
+            _copyMasker = PgCopyPlan.FieldMasker(masking);
         }
 
         return PgRelayOutcome.Continue;
