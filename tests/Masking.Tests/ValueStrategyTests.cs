@@ -202,5 +202,7 @@ public sealed class ValueStrategyTests
 
     [Fact]
     public void Text_keep_last_of_valid_utf8_still_counts_characters() =>
-        Assert.Equal("****\u00e9\u00e8\u00ea\u00eb", MaskText(new MaskStrategy(MaskStrategyKind.KeepLast, 4), "abcd\u00e9\u00e8\u00ea\u00eb"));
+        Assert.Equal(
+            "****\u00e9\u00e8\u00ea\u00eb",
+            MaskText(new MaskStrategy(MaskStrategyKind.KeepLast, 4), "abcd\u00e9\u00e8\u00ea\u00eb"));
 }

@@ -169,10 +169,10 @@ public sealed class NativeLoadTests(ITestOutputHelper output)
             await allOpen;
             while (await NextTurnAsync(random, stop))
             {
-
                 if (random.Next(20) == 0)
                 {
-                    await using var reader = await new NpgsqlCommand("SELECT id, payload FROM load_rows", connection).ExecuteReaderAsync(CancellationToken.None);
+                    await using var rowsCommand = new NpgsqlCommand("SELECT id, payload FROM load_rows", connection);
+                    await using var reader = await rowsCommand.ExecuteReaderAsync(CancellationToken.None);
                     var rows = 0;
                     while (await reader.ReadAsync(CancellationToken.None))
                     {
@@ -185,7 +185,8 @@ public sealed class NativeLoadTests(ITestOutputHelper output)
                 {
                     await using var command = new NpgsqlCommand("SELECT $1::int4 + 1", connection);
                     command.Parameters.AddWithValue(index);
-                    stats.Completed((int)(await command.ExecuteScalarAsync(CancellationToken.None))! == index + 1 ? 1 : throw new InvalidOperationException("wrong sum"));
+                    var sum = (int)(await command.ExecuteScalarAsync(CancellationToken.None))!;
+                    stats.Completed(sum == index + 1 ? 1 : throw new InvalidOperationException($"wrong sum {sum}"));
                 }
             }
         }
@@ -217,7 +218,6 @@ public sealed class NativeLoadTests(ITestOutputHelper output)
             await allOpen;
             while (await NextTurnAsync(random, stop))
             {
-
                 var many = random.Next(20) == 0;
                 await client!.SendAsync(w => PgWriter.Query(w, many ? "SELECT id, payload FROM load_rows" : "SELECT 1"));
                 var answer = await client.ReadUntilReadyAsync();

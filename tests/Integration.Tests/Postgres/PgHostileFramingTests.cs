@@ -18,7 +18,7 @@ public sealed class PgHostileFramingTests(PostgresFixture postgres) : PgHostileT
 {
     private const int StartupRejected = 1005;
     private const int ProtocolViolation = 1007;
-    private const int StartupAbandoned = 1017;
+    private const int StartupAbandoned = 1019;
 
     private protected override HarnessOptions Options { get; } = new()
     {

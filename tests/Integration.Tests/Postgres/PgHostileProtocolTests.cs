@@ -179,7 +179,8 @@ public sealed class PgHostileProtocolTests(PostgresFixture postgres) : PgHostile
         Assert.True(await client.IsClosedByPeerAsync() || await client.IsClosedByPeerAsync());
         await WaitForNoBackendAsync(application);
         var recording = await Gateway.WaitForRecordingAsync(r => r.Header.ApplicationName == application);
-        Assert.Contains(RecordingReader.ReadEvents(recording.Path), e => e is SessionEndedEvent { Reason: "client terminated the session" });
+        Assert.Contains(
+            RecordingReader.ReadEvents(recording.Path), e => e is SessionEndedEvent { Reason: "client terminated the session" });
         await AssertGatewayUnharmedAsync();
     }
 

@@ -64,7 +64,8 @@ public sealed class PgSlowClientTests(PostgresFixture postgres) : IAsyncLifetime
 
         var error = await client.ReadFatalErrorAsync();
         Assert.Equal("08000", error.Code);
-        Assert.InRange(DateTime.UtcNow - started, StartupTimeout - TimeSpan.FromMilliseconds(200), StartupTimeout + TimeSpan.FromSeconds(7));
+        Assert.InRange(
+            DateTime.UtcNow - started, StartupTimeout - TimeSpan.FromMilliseconds(200), StartupTimeout + TimeSpan.FromSeconds(7));
     }
 
     [Fact]
@@ -77,7 +78,8 @@ public sealed class PgSlowClientTests(PostgresFixture postgres) : IAsyncLifetime
 
         // No ClientHello: the gateway must not wait for it beyond the start-up timeout.
         Assert.True(await client.WaitForCloseAsync(TimeSpan.FromSeconds(15)), "the gateway kept the stalled connection open");
-        Assert.InRange(DateTime.UtcNow - started, StartupTimeout - TimeSpan.FromMilliseconds(200), StartupTimeout + TimeSpan.FromSeconds(7));
+        Assert.InRange(
+            DateTime.UtcNow - started, StartupTimeout - TimeSpan.FromMilliseconds(200), StartupTimeout + TimeSpan.FromSeconds(7));
     }
 
     /// <summary>Sends one byte per <paramref name="interval"/> until done, stopped, or refused; returns bytes sent.</summary>

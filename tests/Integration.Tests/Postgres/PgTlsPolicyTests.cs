@@ -48,7 +48,8 @@ public sealed class PgTlsPolicyTests(PostgresFixture postgres) : IAsyncLifetime
         var result = await SClientAsync(offer);
         Assert.False(result.Succeeded, "the handshake succeeded:\n" + result.StandardOutput + result.StandardError);
         Assert.DoesNotContain("Protocol version:", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
-        var line = await _gateway.Logs.WaitForAsync(e => e.EventId.Id == 1017 && e.Message.Contains("TLS handshake", StringComparison.Ordinal));
+        var line = await _gateway.Logs.WaitForAsync(
+            e => e.EventId.Id == 1019 && e.Message.Contains("TLS handshake", StringComparison.Ordinal));
         Assert.Equal(LogLevel.Information, line.Level);
         Assert.DoesNotContain(_gateway.Logs.Entries, e => e.Level >= LogLevel.Error);
     }

@@ -87,6 +87,6 @@ internal static partial class PgLog
     [LoggerMessage(1016, LogLevel.Information, "[{SessionId}] statement refused by rule {Rule}: {Reason}")]
     public static partial void StatementDenied(ILogger logger, string sessionId, string rule, string reason);
 
-    [LoggerMessage(1017, LogLevel.Information, "[{SessionId}] client {Client} left during startup: {Reason}")]
+    [LoggerMessage(1019, LogLevel.Information, "[{SessionId}] client {Client} left during startup: {Reason}")]
     public static partial void StartupAbandoned(ILogger logger, string sessionId, string client, string reason);
 }
