@@ -251,10 +251,11 @@ internal sealed partial class PgStatementAnalyzer
     }
 
     /// <summary>Every name directly followed by '(' that is a call rather than syntax, each once.</summary>
-    private List<SqlName> CollectFunctions(int e)
+    private SqlName[] CollectFunctions(int e)
     {
-        var functions = new List<SqlName>();
-        var seen = new HashSet<SqlName>();
+        // Most statements call nothing or one function: the set that keeps them unique waits for a second call.
+        List<SqlName>? functions = null;
+        HashSet<SqlName>? seen = null;
         for (int i = _start; i < e; i++)
         {
             SqlToken t = _tokens[i];
@@ -273,13 +274,22 @@ internal sealed partial class PgStatementAnalyzer
 
             bool keyword = !qualified && t.Kind == SqlTokenKind.Word && _rules.NotFunctions.Contains(t.Value);
             bool typeContext = At(before).IsWord("as") || At(before).Value == "::";
-            if (!keyword && !typeContext && !_notFunctionHeads.Contains(p - 1) && seen.Add(name))
+            if (keyword || typeContext || _notFunctionHeads.Contains(p - 1))
+            {
+                continue;
+            }
+
+            if (functions is null)
+            {
+                functions = [name];
+            }
+            else if ((seen ??= [.. functions]).Add(name))
             {
                 functions.Add(name);
             }
         }
 
-        return functions;
+        return functions is null ? [] : [.. functions];
     }
 
     /// <summary>Like <see cref="ReadQualifiedName"/> but takes any word; the caller checks keywords.</summary>

@@ -67,9 +67,9 @@ internal sealed partial class PgStatementAnalyzer
         }
 
         int scanEnd = last.Kind == SqlTokenKind.Error ? _end - 1 : _end;
-        List<SqlName> functions = CollectFunctions(scanEnd);
+        SqlName[] functions = CollectFunctions(scanEnd);
         StatementClass cls = outcome.Class;
-        if (cls != StatementClass.Unknown && functions.Exists(f => _rules.SqlRunningFunctions.Contains(f.Name)))
+        if (cls != StatementClass.Unknown && CallsSqlRunningFunction(functions))
         {
             // The SQL such a function runs is a string the text does not show as SQL.
             cls = StatementClass.Dynamic;
@@ -82,21 +82,68 @@ internal sealed partial class PgStatementAnalyzer
         return new SqlStatement(
             // Only the whitespace the lexer skips: a character string.Trim() also removes (U+00A0, U+2028 ...) can be
             // part of an identifier the server reads, and the text must stay what the client sent.
-            _sql[first.Start..last.End].Trim(s_sqlWhitespace),
+            StatementText(first.Start, last.End),
             cls,
             cls == StatementClass.Unknown ? [] : OrderedRelations(),
-            functions.ToArray(),
+            functions,
             _writeWithoutWhere,
             _setting,
             keyword,
-            SqlFingerprint.Compute(_sql, _tokens, _start, _end, placeholders),
+            new SqlStatement.FingerprintSource(_sql, _tokens, _start, _end, placeholders),
             outcome.Uncertainty,
             outcome.Body);
     }
 
+    private string StatementText(int start, int end)
+    {
+        // A text of one statement is the statement: no copy is needed when nothing surrounds it.
+        string text = start == 0 && end == _sql.Length ? _sql : _sql[start..end];
+        return text.Trim(s_sqlWhitespace);
+    }
+
+    private bool CallsSqlRunningFunction(SqlName[] functions)
+    {
+        foreach (SqlName function in functions)
+        {
+            if (_rules.SqlRunningFunctions.Contains(function.Name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Relations in order of first appearance, each once, however many clauses found them.</summary>
-    private SqlName[] OrderedRelations() =>
-        _relations.OrderBy(r => r.Index).Select(r => r.Name).Distinct().ToArray();
+    private SqlName[] OrderedRelations()
+    {
+        if (_relations.Count == 0)
+        {
+            return [];
+        }
+
+        // Sorted by position, and by order of discovery for equal positions (a stable sort).
+        var found = _relations.ToArray();
+        var keys = new long[found.Length];
+        for (int i = 0; i < found.Length; i++)
+        {
+            keys[i] = ((long)found[i].Index << 32) | (uint)i;
+        }
+
+        Array.Sort(keys, found);
+
+        var names = new List<SqlName>(found.Length);
+        HashSet<SqlName>? seen = found.Length > 8 ? new HashSet<SqlName>(found.Length) : null;
+        foreach (var (_, name) in found)
+        {
+            if (seen is null ? !names.Contains(name) : seen.Add(name))
+            {
+                names.Add(name);
+            }
+        }
+
+        return [.. names];
+    }
 
     private static Outcome Unknown(string reason, string keyword = "") =>
         new(StatementClass.Unknown, keyword, reason);
