@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Sluice.IntegrationTests.Infrastructure;
 
@@ -85,11 +86,16 @@ internal sealed partial class NativeGateway : IAsyncDisposable
     }
 
     /// <param name="flushInterval">The recording flush interval; short by default so tests need not wait.</param>
-    public static Task<NativeGateway> StartAsync(string binary, PostgresFixture postgres, string flushInterval = "200ms") =>
-        StartAsync(binary, postgres.Server.Port, postgres.UpstreamPassword, flushInterval);
+    /// <param name="allowPlaintext">Lets clients log in without TLS, so that the plaintext relay can be tested.</param>
+    /// <param name="eventLoops">How many event loops the gateway runs (one per processor when null).</param>
+    public static Task<NativeGateway> StartAsync(
+        string binary, PostgresFixture postgres, string flushInterval = "200ms", bool allowPlaintext = false,
+        int? eventLoops = null) =>
+        StartAsync(binary, postgres.Server.Port, postgres.UpstreamPassword, flushInterval, allowPlaintext, eventLoops);
 
     public static async Task<NativeGateway> StartAsync(
-        string binary, int upstreamPort, string upstreamPassword, string flushInterval = "200ms")
+        string binary, int upstreamPort, string upstreamPassword, string flushInterval = "200ms",
+        bool allowPlaintext = false, int? eventLoops = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("sluice-native-").FullName;
         var configPath = Path.Combine(directory, "sluice.yaml");
@@ -100,6 +106,7 @@ internal sealed partial class NativeGateway : IAsyncDisposable
                 protocol: postgres
                 listen: 127.0.0.1:0
                 connections: [demo]
+                allow_plaintext_auth: {{(allowPlaintext ? "true" : "false")}}
             connections:
               - name: demo
                 protocol: postgres
@@ -130,6 +137,10 @@ internal sealed partial class NativeGateway : IAsyncDisposable
         }
 
         start.Environment["SLUICE_TEST_UPSTREAM_PASSWORD"] = upstreamPassword;
+        if (eventLoops is { } loops)
+        {
+            start.Environment["SLUICE_EVENT_LOOPS"] = loops.ToString(CultureInfo.InvariantCulture);
+        }
         var process = Process.Start(start)!;
         var log = new List<string>();
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Sluice.Core.Transport;
 
 namespace Sluice.Protocols.Postgres;
 
@@ -17,40 +18,13 @@ internal sealed partial class PgSession
     private async Task RelayAsync(CancellationToken cancellationToken)
     {
         var upstream = _upstream!;
-        // Zero-byte reads: an idle side waits for data without holding a buffer, so a thousand idle sessions do
-        // not pin a thousand pairs of 64 KiB buffers.
-        var readOptions = new StreamPipeReaderOptions(bufferSize: PipeBufferBytes, leaveOpen: true, useZeroByteReads: true);
-        var writeOptions = new StreamPipeWriterOptions(minimumBufferSize: PipeBufferBytes, leaveOpen: true);
-        var clientReader = PipeReader.Create(_clientStream, readOptions);
-        var clientWriter = PipeWriter.Create(_clientStream, writeOptions);
-        var upstreamReader = PipeReader.Create(upstream.Stream, readOptions);
-        var upstreamWriter = PipeWriter.Create(upstream.Stream, writeOptions);
-
-        using var relay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var frontend = PumpAsync(clientReader, upstreamWriter, fromClient: true, relay.Token);
-        var backend = PumpAsync(upstreamReader, clientWriter, fromClient: false, relay.Token);
-
-        var pumps = Task.WhenAny(frontend, backend);
-        PgRelayOutcome outcome;
-        if (await Task.WhenAny(pumps, _recorder!.Faulted) != pumps && RecordingLost() is { } recordingFailed)
-        {
-            // The recorder hit a disk error while the session was quiet or busy: end it now rather than at the next
-            // message, so the failure shows at once in the audit log and to the client.
-            await relay.CancelAsync();
-            await Task.WhenAll(frontend, backend);
-            outcome = recordingFailed;
-        }
-        else
-        {
-            var first = await pumps;
-            outcome = await first;
-            await relay.CancelAsync();
-            var other = await (first == frontend ? backend : frontend);
-            if (outcome.Reason is null && other.Reason is not null)
-            {
-                outcome = other;
-            }
-        }
+        var pipes = new RelayPipes(_clientStream, upstream.Stream);
+        var (clientReader, clientWriter, upstreamReader, upstreamWriter) =
+            (pipes.ClientReader, pipes.ClientWriter, pipes.UpstreamReader, pipes.UpstreamWriter);
+        var outcome = _clientStream is LoopSocketStream { Socket: var clientSocket }
+            && upstream.Stream is LoopSocketStream { Socket: var upstreamSocket }
+                ? await RelayOnLoopAsync(clientSocket, upstreamSocket, pipes, cancellationToken)
+                : await RelayWithPipesAsync(pipes, cancellationToken);
 
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -82,6 +56,54 @@ internal sealed partial class PgSession
         await CompleteQuietlyAsync(upstreamReader.CompleteAsync());
         await CompleteQuietlyAsync(clientWriter.CompleteAsync());
         await CompleteQuietlyAsync(upstreamWriter.CompleteAsync());
+    }
+
+    /// <summary>The relay for TLS legs and other systems: a pump for each direction over pipes.</summary>
+    private async Task<PgRelayOutcome> RelayWithPipesAsync(RelayPipes pipes, CancellationToken cancellationToken)
+    {
+        using var relay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var frontend = PumpAsync(pipes.ClientReader, pipes.UpstreamWriter, fromClient: true, relay.Token);
+        var backend = PumpAsync(pipes.UpstreamReader, pipes.ClientWriter, fromClient: false, relay.Token);
+
+        var pumps = Task.WhenAny(frontend, backend);
+        if (await Task.WhenAny(pumps, _recorder!.Faulted) != pumps && RecordingLost() is { } recordingFailed)
+        {
+            // The recorder hit a disk error while the session was quiet or busy: end it now rather than at the next
+            // message, so the failure shows at once in the audit log and to the client.
+            await relay.CancelAsync();
+            await Task.WhenAll(frontend, backend);
+            return recordingFailed;
+        }
+
+        var first = await pumps;
+        var outcome = await first;
+        await relay.CancelAsync();
+        var other = await (first == frontend ? backend : frontend);
+        return outcome.Reason is null && other.Reason is not null ? other : outcome;
+    }
+
+    /// <summary>Both connections as pipes: the pump relay's, and the closing path's on either relay.</summary>
+    private sealed class RelayPipes
+    {
+        public RelayPipes(Stream client, Stream upstream)
+        {
+            // Zero-byte reads: an idle side waits for data without holding a buffer, so a thousand idle sessions do
+            // not pin a thousand pairs of 64 KiB buffers.
+            var readOptions = new StreamPipeReaderOptions(bufferSize: PipeBufferBytes, leaveOpen: true, useZeroByteReads: true);
+            var writeOptions = new StreamPipeWriterOptions(minimumBufferSize: PipeBufferBytes, leaveOpen: true);
+            ClientReader = PipeReader.Create(client, readOptions);
+            ClientWriter = PipeWriter.Create(client, writeOptions);
+            UpstreamReader = PipeReader.Create(upstream, readOptions);
+            UpstreamWriter = PipeWriter.Create(upstream, writeOptions);
+        }
+
+        public PipeReader ClientReader { get; }
+
+        public PipeWriter ClientWriter { get; }
+
+        public PipeReader UpstreamReader { get; }
+
+        public PipeWriter UpstreamWriter { get; }
     }
 
     /// <summary>

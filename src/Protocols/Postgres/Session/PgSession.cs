@@ -7,6 +7,7 @@ using Sluice.Core.Configuration;
 using Sluice.Core.Identity;
 using Sluice.Core.Recording;
 using Sluice.Core.Sessions;
+using Sluice.Core.Transport;
 
 namespace Sluice.Protocols.Postgres;
 
@@ -43,7 +44,10 @@ internal sealed partial class PgSession : IGatewaySession, IDisposable
         _socket = socket;
         _socket.NoDelay = true;
         _client = socket.RemoteEndPoint?.ToString() ?? "unknown";
-        _clientStream = new NetworkStream(socket, ownsSocket: true);
+        // On the event loop where it runs, so that the relay can later be driven by the loop itself.
+        _clientStream = LoopSocket.TryAttach(socket) is { } attached
+            ? new LoopSocketStream(attached)
+            : new NetworkStream(socket, ownsSocket: true);
         _logger = listener.Logger;
         SessionId = RecordingStore.NewSessionId();
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Security;
 using System.Net.Sockets;
+using Sluice.Core.Transport;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Sluice.Core.Configuration;
@@ -77,21 +78,31 @@ internal sealed class PgUpstreamConnection : IAsyncDisposable
         ConnectionConfig connection, CancellationToken cancellationToken)
     {
         var upstream = connection.Upstream;
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Socket? socket = null;
+        Stream stream;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(upstream.ConnectTimeout);
-            await socket.ConnectAsync(upstream.Host, upstream.Port, timeout.Token);
+            if (await LoopSocket.TryConnectAsync(upstream.Host, upstream.Port, timeout.Token) is { } attached)
+            {
+                stream = new LoopSocketStream(attached);
+            }
+            else
+            {
+                socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(upstream.Host, upstream.Port, timeout.Token);
+                stream = new NetworkStream(socket, ownsSocket: true);
+            }
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            socket.Dispose();
+            socket?.Dispose();
             throw TimedOut(connection, "connect", e);
         }
         catch (SocketException e)
         {
-            socket.Dispose();
+            socket?.Dispose();
             throw new PgUpstreamException(
                 $"cannot connect to {Describe(connection)}: {e.Message}",
                 "08001",
@@ -100,11 +111,10 @@ internal sealed class PgUpstreamConnection : IAsyncDisposable
         }
         catch
         {
-            socket.Dispose();
+            socket?.Dispose();
             throw;
         }
 
-        Stream stream = new NetworkStream(socket, ownsSocket: true);
         if (upstream.Tls == UpstreamTlsMode.Disable)
         {
             return (stream, false);
