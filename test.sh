@@ -19,6 +19,14 @@ trap 'rm -f "$log"' EXIT
 status=0
 dotnet test Proxy.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
 
+# TLS sessions are relayed by pipes, plaintext ones by the event loops: the PostgreSQL integration tests run a
+# second time with plaintext clients, so that every relay behaviour is seen on both (on a full run only).
+if [ $# -eq 0 ]; then
+  SLUICE_TEST_RELAY=plaintext dotnet test tests/Integration.Tests/Integration.Tests.csproj -c Release --no-build \
+    --filter "FullyQualifiedName~Sluice.IntegrationTests.Postgres" --logger "console;verbosity=normal" 2>&1 \
+    | tee -a "$log" || status=$?
+fi
+
 # One closing line over all test assemblies: "N passed, N failed, N skipped".
 awk '
   /^ +Passed: +[0-9]+ *$/  { passed += $2 }

@@ -272,7 +272,10 @@ public sealed class LoopSocket : ILoopHandler, IDisposable
         }
     }
 
-    /// <summary>Ends the relay: the socket is watched again only for awaited reads and writes.</summary>
+    /// <summary>
+    /// Ends the relay: the socket is watched again only for awaited reads and writes. Never throws, so that a relay
+    /// always completes; if epoll refuses the change, the next awaited read or write reports it.
+    /// </summary>
     public void StopRelay()
     {
         lock (_gate)
@@ -280,7 +283,14 @@ public sealed class LoopSocket : ILoopHandler, IDisposable
             _relay = null;
             if (!_disposed)
             {
-                Arm(LinuxSockets.EpollOneShot);
+                try
+                {
+                    Arm(LinuxSockets.EpollOneShot);
+                }
+                catch (IOException)
+                {
+                    // In practice only a descriptor that epoll no longer holds (closed) is refused: nothing to watch.
+                }
             }
         }
     }

@@ -148,8 +148,18 @@ internal sealed class GatewayHarness : IAsyncDisposable
     public string MintDevToken(string subject = "agent-1", params string[] groups) =>
         DevKey.Mint(subject, groups.Length == 0 ? ["demo"] : groups, TimeSpan.FromMinutes(10), TimeProvider.System);
 
-    /// <summary>An Npgsql connection string through the gateway, TLS on (the gateway's self-signed certificate).</summary>
-    public string ConnectionString(string token, string database = "demo", bool tls = true) =>
+    /// <summary>
+    /// Whether this run's clients connect without TLS by default. TLS sessions are relayed by pipes and plaintext
+    /// ones by the event loops, so test.sh runs the PostgreSQL tests a second time in plaintext
+    /// (<c>SLUICE_TEST_RELAY=plaintext</c>) to put every relay behaviour through both.
+    /// </summary>
+    public static bool PlaintextByDefault { get; } = Environment.GetEnvironmentVariable("SLUICE_TEST_RELAY") == "plaintext";
+
+    /// <summary>
+    /// An Npgsql connection string through the gateway: TLS on (the gateway's self-signed certificate) unless
+    /// <paramref name="tls"/> or the run's default says otherwise.
+    /// </summary>
+    public string ConnectionString(string token, string database = "demo", bool? tls = null) =>
         new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
@@ -157,7 +167,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
             Username = "whoever",
             Password = token,
             Database = database,
-            SslMode = tls ? SslMode.Require : SslMode.Disable,
+            SslMode = tls ?? !PlaintextByDefault ? SslMode.Require : SslMode.Disable,
             Pooling = false,
             Timeout = 15,
         }.ConnectionString;
@@ -216,7 +226,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
 /// <summary>What a test changes in the harness's configuration.</summary>
 internal sealed record HarnessOptions
 {
-    public bool AllowPlaintext { get; init; }
+    public bool AllowPlaintext { get; init; } = GatewayHarness.PlaintextByDefault;
 
     /// <summary>Extra keys for the listener, indented to match.</summary>
     public string ListenerYaml { get; init; } = "";

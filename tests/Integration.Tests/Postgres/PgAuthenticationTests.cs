@@ -96,8 +96,9 @@ public sealed class PgAuthenticationTests(PostgresFixture postgres) : IAsyncLife
     [Fact]
     public async Task TokenOverPlaintext_IsRefusedBeforeTheTokenIsAskedFor()
     {
+        await using var gateway = await GatewayHarness.StartAsync(postgres, new HarnessOptions { AllowPlaintext = false });
         await using var connection = new NpgsqlConnection(
-            _gateway.ConnectionString(_gateway.MintDevToken(), tls: false));
+            gateway.ConnectionString(gateway.MintDevToken(), tls: false));
         var error = await Assert.ThrowsAsync<PostgresException>(() => connection.OpenAsync());
         Assert.Equal("28000", error.SqlState);
         Assert.Contains("TLS", error.MessageText, StringComparison.Ordinal);

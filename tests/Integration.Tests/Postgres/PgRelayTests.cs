@@ -222,7 +222,7 @@ public sealed class PgRelayTests(PostgresFixture postgres) : IAsyncLifetime
 
         var recording = await _gateway.WaitForRecordingAsync(r => r.Header.Subject == subject);
         Assert.Equal("demo", recording.Header.Connection);
-        Assert.True(recording.Header.ClientTls);
+        Assert.Equal(!GatewayHarness.PlaintextByDefault, recording.Header.ClientTls);
         Assert.Equal("whoever", recording.Header.ClientUser);
 
         var verification = RecordingVerifier.Verify(recording.Path);

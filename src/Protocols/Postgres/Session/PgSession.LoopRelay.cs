@@ -88,21 +88,11 @@ internal sealed partial class PgSession
 
         private PgSession Session => _session;
 
-        public void Start()
-        {
-            if (!Ended)
-            {
-                _client.StartRelay(this);
-                _upstream.StartRelay(this);
-                _clientRead = _upstreamRead = true;
-            }
+        public void Start() => Guarded(static relay => relay.BeginRelay(), this);
 
-            Settle();
-        }
+        public void PostStop() => Post(static relay => relay.End(PgRelayOutcome.Closed(null)));
 
-        public void PostStop() => _client.Loop.Post(static state => ((LoopRelay)state!).Stop(), this);
-
-        public void PostRecordingFault() => _client.Loop.Post(static state => ((LoopRelay)state!).RecordingFaulted(), this);
+        public void PostRecordingFault() => Post(static relay => relay.EndIfRecordingLost());
 
         public void OnReady(LoopSocket socket, bool readable, bool writable, bool failed)
         {
@@ -151,17 +141,46 @@ internal sealed partial class PgSession
             _backend.Dispose();
         }
 
-        private void Stop()
+        private void BeginRelay()
         {
-            End(PgRelayOutcome.Closed(null));
-            Settle();
+            if (!Ended)
+            {
+                _client.StartRelay(this);
+                _upstream.StartRelay(this);
+                _clientRead = _upstreamRead = true;
+            }
         }
 
-        private void RecordingFaulted()
+        private void EndIfRecordingLost()
         {
             if (!Ended && Session.RecordingLost() is { } failed)
             {
                 End(failed);
+            }
+        }
+
+        /// <summary>Runs <paramref name="action"/> on the loop's thread; once or twice a session, so it may allocate.</summary>
+        private void Post(Action<LoopRelay> action) => _client.Loop.Post(
+            static state =>
+            {
+                var (relay, posted) = ((LoopRelay, Action<LoopRelay>))state!;
+                relay.Guarded(posted, relay);
+            },
+            (this, action));
+
+        /// <summary>
+        /// Runs a posted action and settles: whatever it throws ends this relay, never the loop that runs every
+        /// other session.
+        /// </summary>
+        private void Guarded<T>(Action<T> action, T state)
+        {
+            try
+            {
+                action(state);
+            }
+            catch (Exception e)
+            {
+                Fail(e);
             }
 
             Settle();
@@ -196,6 +215,20 @@ internal sealed partial class PgSession
                 return;
             }
 
+            try
+            {
+                UpdateWatches();
+            }
+            catch (IOException e)
+            {
+                // epoll refused to change a watch: the relay cannot go on, and completes now rather than hang.
+                Fail(e);
+                Settle();
+            }
+        }
+
+        private void UpdateWatches()
+        {
             // Only changes reach epoll: in steady traffic neither socket's watch is touched.
             bool clientRead = _frontend.Reading, clientWrite = _backend.Output.HasUnsent;
             if (clientRead != _clientRead || clientWrite != _clientWrite)
@@ -384,7 +417,9 @@ internal sealed partial class PgSession
             private void PostLookupDone() =>
                 _source.Loop.Post(static state => ((Direction)state!).LookupDone(), this);
 
-            private void LookupDone()
+            private void LookupDone() => _relay.Guarded(static direction => direction.ContinueAfterLookup(), this);
+
+            private void ContinueAfterLookup()
             {
                 var lookup = _lookup!;
                 _lookup = null;
@@ -415,8 +450,6 @@ internal sealed partial class PgSession
                         Pump();
                     }
                 }
-
-                _relay.Settle();
             }
 
             private void EndOfStream()
