@@ -91,8 +91,6 @@ internal static partial class LinuxSockets
         return (int)n;
     }
 
-    public static void Close(int fd) => _ = close(fd);
-
     public static int LastError() => Marshal.GetLastPInvokeError();
 
     /// <summary>The <see cref="SocketError"/> for a Linux errno, so failures read as <see cref="Socket"/>'s do.</summary>
@@ -136,7 +134,4 @@ internal static partial class LinuxSockets
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial nint send(int fd, ref byte buffer, nint length, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
 }

@@ -113,15 +113,14 @@ public sealed class LoopSocket : ILoopHandler, IDisposable
 
                 attached = new LoopSocket(socket, loop);
                 await attached.WaitAsync(write: true, cancellationToken);
+                // The runtime reports SO_ERROR already translated to a SocketError.
                 var error = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
                 if (error == 0)
                 {
                     return attached;
                 }
 
-                last = new SocketException((int)(Enum.IsDefined((SocketError)error) && error > 255
-                    ? (SocketError)error
-                    : LinuxSockets.ToSocketError(error)));
+                last = new SocketException(error);
             }
             catch (SocketException e)
             {

@@ -79,10 +79,10 @@ internal sealed partial class PgSession
         public Task<PgRelayOutcome> Completion => _done.Task;
 
         /// <summary>Bytes judged and bound for the upstream that it had not taken when the relay ended.</summary>
-        public RelayOutput ToUpstream => _frontend.Output;
+        public PgRelayOutput ToUpstream => _frontend.Output;
 
         /// <summary>Bytes judged and bound for the client that it had not taken when the relay ended.</summary>
-        public RelayOutput ToClient => _backend.Output;
+        public PgRelayOutput ToClient => _backend.Output;
 
         private bool Ended => _outcome is not null || _failure is not null;
 
@@ -257,6 +257,7 @@ internal sealed partial class PgSession
             private readonly LoopSocket _source;
             private readonly LoopSocket _sink;
             private readonly PgFrameScratch _scratch;
+            private readonly int _maxMessageBytes;
             private byte[]? _input;
             private int _start;
             private int _end;
@@ -268,10 +269,11 @@ internal sealed partial class PgSession
                 _fromClient = fromClient;
                 _source = source;
                 _sink = sink;
-                _scratch = new PgFrameScratch(relay.Session.MaxMessageBytes);
+                _maxMessageBytes = relay.Session.MaxMessageBytes;
+                _scratch = new PgFrameScratch(_maxMessageBytes);
             }
 
-            public RelayOutput Output { get; } = new();
+            public PgRelayOutput Output { get; } = new();
 
             public bool Reading => _lookup is null && !Output.HasUnsent && !_relay.Ended;
 
@@ -302,7 +304,7 @@ internal sealed partial class PgSession
 
                     if (n == 0)
                     {
-                        EndOfStream();
+                        _relay.End(Session.EndOfStream(_fromClient, midMessage: _start < _end));
                         return;
                     }
 
@@ -326,9 +328,7 @@ internal sealed partial class PgSession
             }
 
             /// <summary>The source's connection failed (<paramref name="message"/> says how).</summary>
-            public void Lost(string message) => _relay.End(_fromClient
-                ? PgRelayOutcome.Closed($"client connection lost: {message}")
-                : Session.UpstreamLost($"upstream connection lost: {message}"));
+            public void Lost(string message) => _relay.End(Session.ConnectionLost(client: _fromClient, message));
 
             public void Dispose()
             {
@@ -355,7 +355,7 @@ internal sealed partial class PgSession
 
                 var buffer = new ReadOnlySequence<byte>(_input!, _start, _end - _start);
                 var outcome = PgFrameForwarder.Forward(
-                    buffer, Output, session._inspector!, _fromClient, _scratch, session.MaxMessageBytes, out var consumed);
+                    buffer, Output, session._inspector!, _fromClient, _scratch, _maxMessageBytes, out var consumed);
                 _start += (int)buffer.Slice(buffer.Start, consumed).Length;
                 if (outcome.Pending is { } pending)
                 {
@@ -397,9 +397,7 @@ internal sealed partial class PgSession
                     catch (IOException e)
                     {
                         // Writing failed, so it is the other side that is gone.
-                        _relay.End(_fromClient
-                            ? Session.UpstreamLost($"upstream connection lost: {e.Message}")
-                            : PgRelayOutcome.Closed($"client connection lost: {e.Message}"));
+                        _relay.End(Session.ConnectionLost(client: !_fromClient, e.Message));
                         return false;
                     }
 
@@ -450,29 +448,6 @@ internal sealed partial class PgSession
                         Pump();
                     }
                 }
-            }
-
-            private void EndOfStream()
-            {
-                if (_start < _end)
-                {
-                    // A client that hangs up mid-message broke the protocol; a database that does so has died
-                    // (killed, crashed, network cut) part way through sending, which is a lost upstream.
-                    const string Cut = "connection closed in the middle of a message";
-                    if (!_fromClient)
-                    {
-                        _relay.End(Session.UpstreamLost("upstream " + Cut));
-                        return;
-                    }
-
-                    PgLog.ProtocolViolation(Session._logger, Session.SessionId, "client", Cut);
-                    _relay.End(PgRelayOutcome.Violation(fromClient: true, Cut));
-                    return;
-                }
-
-                _relay.End(_fromClient
-                    ? PgRelayOutcome.Closed(ClientDisconnected)
-                    : Session.UpstreamLost("upstream closed the connection"));
             }
 
             /// <summary>
@@ -526,89 +501,6 @@ internal sealed partial class PgSession
                     _start = _end = 0;
                 }
             }
-        }
-    }
-
-    /// <summary>
-    /// What a direction has judged and not yet sent: a pooled buffer taken when output starts and returned when it
-    /// has all gone, so a quiet session holds nothing.
-    /// </summary>
-    private sealed class RelayOutput : IBufferWriter<byte>
-    {
-        private byte[]? _buffer;
-        private int _written;
-        private int _sent;
-
-        public bool HasUnsent => _written > _sent;
-
-        public ReadOnlySpan<byte> Unsent => _buffer.AsSpan(_sent, _written - _sent);
-
-        public void Advance(int count)
-        {
-            if ((uint)count > (uint)(_buffer!.Length - _written))
-            {
-                throw new ArgumentOutOfRangeException(nameof(count));
-            }
-
-            _written += count;
-        }
-
-        public Memory<byte> GetMemory(int sizeHint = 0) => Reserve(sizeHint).AsMemory(_written);
-
-        public Span<byte> GetSpan(int sizeHint = 0) => Reserve(sizeHint).AsSpan(_written);
-
-        public void Sent(int count)
-        {
-            _sent += count;
-            if (_sent == _written)
-            {
-                Release();
-            }
-        }
-
-        /// <summary>Hands what is unsent to <paramref name="writer"/>; true when there was any, to be flushed.</summary>
-        public bool MoveTo(IBufferWriter<byte> writer)
-        {
-            bool any = HasUnsent;
-            if (any)
-            {
-                writer.Write(Unsent);
-            }
-
-            Release();
-            return any;
-        }
-
-        public void Release()
-        {
-            if (_buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = null;
-            }
-
-            _written = _sent = 0;
-        }
-
-        private byte[] Reserve(int sizeHint)
-        {
-            int wanted = Math.Max(sizeHint, 1);
-            if (_buffer is null)
-            {
-                _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(wanted, PipeBufferBytes));
-            }
-            else if (_buffer.Length - _written < wanted)
-            {
-                int unsent = _written - _sent;
-                var grown = ArrayPool<byte>.Shared.Rent(Math.Max(unsent + wanted, _buffer.Length * 2));
-                _buffer.AsSpan(_sent, unsent).CopyTo(grown);
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = grown;
-                _sent = 0;
-                _written = unsent;
-            }
-
-            return _buffer;
         }
     }
 }

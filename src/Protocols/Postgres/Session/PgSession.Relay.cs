@@ -185,6 +185,33 @@ internal sealed partial class PgSession
     }
 
     /// <summary>
+    /// The connection <paramref name="fromClient"/> names ended: cleanly between messages, or part way through one.
+    /// A client that hangs up mid-message broke the protocol; a database that does so has died (killed, crashed,
+    /// network cut) part way through sending, which is a lost upstream.
+    /// </summary>
+    private PgRelayOutcome EndOfStream(bool fromClient, bool midMessage)
+    {
+        const string Cut = "connection closed in the middle of a message";
+        if (!midMessage)
+        {
+            return fromClient ? PgRelayOutcome.Closed(ClientDisconnected) : UpstreamLost("upstream closed the connection");
+        }
+
+        if (!fromClient)
+        {
+            return UpstreamLost("upstream " + Cut);
+        }
+
+        PgLog.ProtocolViolation(_logger, SessionId, "client", Cut);
+        return PgRelayOutcome.Violation(fromClient: true, Cut);
+    }
+
+    /// <summary>Reading from or writing to the client's (or the upstream's) connection failed with <paramref name="message"/>.</summary>
+    private PgRelayOutcome ConnectionLost(bool client, string message) => client
+        ? PgRelayOutcome.Closed($"client connection lost: {message}")
+        : UpstreamLost($"upstream connection lost: {message}");
+
+    /// <summary>
     /// The upstream went away. Unless its last word was a FATAL error (which the client has already seen), the
     /// client is told, as a direct connection's client would learn from the server itself.
     /// </summary>
@@ -245,9 +272,7 @@ internal sealed partial class PgSession
                 catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
                 {
                     // Writing failed, so it is the other side that is gone.
-                    return fromClient
-                        ? UpstreamLost($"upstream connection lost: {e.Message}")
-                        : PgRelayOutcome.Closed($"client connection lost: {e.Message}");
+                    return ConnectionLost(client: !fromClient, e.Message);
                 }
 
                 if (flush.IsCompleted)
@@ -257,21 +282,7 @@ internal sealed partial class PgSession
 
                 if (read.IsCompleted)
                 {
-                    if (!buffer.Slice(consumed).IsEmpty)
-                    {
-                        // A client that hangs up mid-message broke the protocol; a database that does so has died
-                        // (killed, crashed, network cut) part way through sending, which is a lost upstream.
-                        const string Cut = "connection closed in the middle of a message";
-                        if (!fromClient)
-                        {
-                            return UpstreamLost("upstream " + Cut);
-                        }
-
-                        PgLog.ProtocolViolation(_logger, SessionId, "client", Cut);
-                        return PgRelayOutcome.Violation(fromClient, Cut);
-                    }
-
-                    return fromClient ? PgRelayOutcome.Closed(ClientDisconnected) : UpstreamLost("upstream closed the connection");
+                    return EndOfStream(fromClient, midMessage: !buffer.Slice(consumed).IsEmpty);
                 }
             }
         }
@@ -281,9 +292,7 @@ internal sealed partial class PgSession
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
         {
-            return fromClient
-                ? PgRelayOutcome.Closed($"client connection lost: {e.Message}")
-                : UpstreamLost($"upstream connection lost: {e.Message}");
+            return ConnectionLost(client: fromClient, e.Message);
         }
         finally
         {

@@ -1,11 +1,11 @@
 using System.Buffers;
 using System.Net.Security;
 using System.Net.Sockets;
-using Sluice.Core.Transport;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Sluice.Core.Configuration;
 using Sluice.Core.Security;
+using Sluice.Core.Transport;
 
 namespace Sluice.Protocols.Postgres;
 
